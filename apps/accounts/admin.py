@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = (
+        "username",
+        "get_full_name",
+        "bureau",
+        "department",
+        "operator",
+        "organisation_role",
+        "is_active",
+    )
+    list_filter = ("is_active", "is_staff", "organisation_role", "groups", "department__kind")
+    list_select_related = ("bureau", "department", "operator")
+    search_fields = ("username", "first_name", "last_name", "email")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (
+            _("Organisation"),
+            {"fields": ("bureau", "department", "operator", "organisation_role", "phone")},
+        ),
+    )
+    autocomplete_fields = ("department", "operator")
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        # Users are deactivated, never deleted: history rows point at them.
+        return False

@@ -1,0 +1,59 @@
+"""Navigation and next actions per role. Each domain app adds its links here as it lands."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Role, User
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str | Promise
+    url: str
+    description: str | Promise = ""
+
+
+def navigation_for(user: User) -> list[Link]:
+    links = [Link(_("Home"), reverse("home"))]
+    if not user.is_authenticated:
+        return links
+    if user.role == Role.BUREAU:
+        links.append(Link(_("Administration"), reverse("admin:index")))
+    if user.role in (Role.DEPARTMENT, Role.OPERATOR):
+        links.append(Link(_("My organisation"), reverse("organisation")))
+    return links
+
+
+def next_actions_for(user: User) -> list[Link]:
+    """What the home page offers each role to do next."""
+    if not user.is_authenticated:
+        return [Link(_("Log in"), reverse("login"), _("Staff, departments and operators."))]
+    actions: list[Link] = []
+    if user.role == Role.BUREAU:
+        actions += [
+            Link(
+                _("Review departments"),
+                reverse("admin:organisations_department_changelist"),
+                _("The providing units and their codes."),
+            ),
+            Link(
+                _("Review operators"),
+                reverse("admin:organisations_operator_changelist"),
+                _("Market entities and their credit codes."),
+            ),
+        ]
+    elif user.role in (Role.DEPARTMENT, Role.OPERATOR):
+        actions.append(
+            Link(
+                _("See my organisation"),
+                reverse("organisation"),
+                _("Your organisation's details and its members."),
+            )
+        )
+    actions.append(
+        Link(_("Change my password"), reverse("password_change"), _("Keep your account safe."))
+    )
+    return actions

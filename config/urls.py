@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+# Uploaded files are never served from MEDIA_URL: each download goes through a view that checks
+# who is asking (../shared/library-notes.md §7).
+urlpatterns = [
+    path("", include("apps.core.urls")),
+    path("accounts/", include("apps.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
