@@ -52,7 +52,7 @@ migrations-check: $(BIN)/.installed
 
 # Extract strings into the zh-hans catalogue; translate them, then `make setup` compiles.
 messages: $(BIN)/.installed
-	$(BIN)/python manage.py makemessages -l zh_Hans --ignore='.venv/*' --ignore='staticfiles/*' --no-obsolete
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore='.venv/*' --ignore='staticfiles/*' --no-obsolete --no-location
 	$(BIN)/python manage.py compilemessages --ignore='.venv'
 
 bench: $(BIN)/.installed

@@ -29,22 +29,28 @@ def validate_credit_code(value: str) -> None:
     for position, char in enumerate(value, start=1):
         if char not in _VALUES:
             raise ValidationError(
-                _("Character %(position)d, “%(char)s”, is not allowed in a unified social credit "
-                  "code (digits and capital letters except I, O, S, V and Z).")
+                _(
+                    "Character %(position)d, “%(char)s”, is not allowed in a unified social credit "
+                    "code (digits and capital letters except I, O, S, V and Z)."
+                )
                 % {"position": position, "char": char},
                 code="character",
             )
     if not value[2:8].isdigit():
         raise ValidationError(
-            _("Characters 3 to 8 of a unified social credit code are the administrative "
-              "division code and must be digits."),
+            _(
+                "Characters 3 to 8 of a unified social credit code are the administrative "
+                "division code and must be digits."
+            ),
             code="division",
         )
     expected = check_character(value[:17])
     if value[17] != expected:
         raise ValidationError(
-            _("The check digit (last character) should be “%(expected)s”, not “%(actual)s”: "
-              "the code has a typing error.")
+            _(
+                "The check digit (last character) should be “%(expected)s”, not “%(actual)s”: "
+                "the code has a typing error."
+            )
             % {"expected": expected, "actual": value[17]},
             code="check_digit",
         )

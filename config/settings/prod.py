@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool, env_int, env_str
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY
+from .base import SECRET_KEY, SMTP_MAILER
 
 DEBUG = env_bool("DEBUG", False)
 if DEBUG:
@@ -32,3 +32,6 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Mail always goes out over SMTP (EMAIL_HOST, default a local MTA on localhost).
+MAILERS = {"default": SMTP_MAILER}

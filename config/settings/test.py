@@ -1,4 +1,4 @@
-"""Test profile: fast hashing, plain static storage (no collectstatic needed), no pool by default."""
+"""Test profile: fast hashing, plain static storage (nothing to collect), mail kept in memory."""
 
 from .base import *  # noqa: F403
 
@@ -9,4 +9,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Static files come from the finders in tests; nothing is collected.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

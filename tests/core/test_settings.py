@@ -1,0 +1,108 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import database_config, env_bool, env_int, env_list
+
+GOOD_SECRET = "x7!Kp2#vQ9@mL4$wR8^tY6&uI3*oP1(aS5)dF0_gH-jZ+cV=bN"
+
+
+def test_env_bool_reads_the_usual_spellings(monkeypatch):
+    monkeypatch.setenv("FLAG", "yes")
+    assert env_bool("FLAG") is True
+    monkeypatch.setenv("FLAG", "0")
+    assert env_bool("FLAG", True) is False
+
+
+def test_env_bool_fails_loudly_on_nonsense(monkeypatch):
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="FLAG"):
+        env_bool("FLAG")
+
+
+def test_env_int_fails_loudly(monkeypatch):
+    monkeypatch.setenv("N", "ten")
+    with pytest.raises(ImproperlyConfigured, match="N must be an integer"):
+        env_int("N", 1)
+    monkeypatch.setenv("N", "0")
+    with pytest.raises(ImproperlyConfigured, match="at least 1"):
+        env_int("N", 5, minimum=1)
+
+
+def test_env_list_splits_and_trims(monkeypatch):
+    monkeypatch.setenv("HOSTS", " a.example.cn, b.example.cn ,")
+    assert env_list("HOSTS") == ["a.example.cn", "b.example.cn"]
+
+
+def test_database_url_sqlite_and_postgres_with_a_pool():
+    assert database_config("sqlite:////tmp/x.sqlite3", pool=True)["ENGINE"].endswith("sqlite3")
+    config = database_config("postgres://u@db.example:5432/portal", pool=True)
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["NAME"] == "portal"
+    assert config["CONN_MAX_AGE"] == 0  # the pool refuses persistent connections
+    assert config["OPTIONS"]["pool"]["max_size"] >= 1
+
+
+def test_database_url_refuses_unknown_schemes():
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        database_config("mysql://root@localhost/portal", pool=False)
+
+
+def test_the_defaults_need_nothing_installed():
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.STORAGES["staticfiles"]["BACKEND"]  # both storages are configured
+    assert "default" in settings.STORAGES
+
+
+def _run_prod(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings.prod", **env)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret():
+    result = _run_prod("check", ALLOWED_HOSTS="portal.example.cn")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_hosts():
+    result = _run_prod("check", SECRET_KEY=GOOD_SECRET)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = _run_prod(
+        "check", SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="portal.example.cn", DEBUG="1"
+    )
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr
+
+
+def test_production_passes_check_deploy_with_no_warnings():
+    result = _run_prod(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="portal.example.cn",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
