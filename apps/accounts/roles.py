@@ -16,14 +16,21 @@ _READ_MODELS = [
     ("organisations", "department"),
     ("organisations", "operator"),
     ("accounts", "user"),
+    ("catalog", "catalogentry"),
+    ("catalog", "historicalcatalogentry"),
+    ("catalog", "catalogfield"),
+    ("catalog", "historicalcatalogfield"),
 ]
+_REVIEW = {
+    ("organisations", "change_department"),
+    ("organisations", "change_operator"),
+    ("catalog", "review_catalogentry"),
+}
 
 # group -> {(app_label, codename)}
 BUREAU_GROUP_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
-    REVIEWER: {(app, f"view_{model}") for app, model in _READ_MODELS}
-    | {("organisations", "change_department"), ("organisations", "change_operator")},
-    APPROVER: {(app, f"view_{model}") for app, model in _READ_MODELS}
-    | {("organisations", "change_department"), ("organisations", "change_operator")},
+    REVIEWER: {(app, f"view_{model}") for app, model in _READ_MODELS} | _REVIEW,
+    APPROVER: {(app, f"view_{model}") for app, model in _READ_MODELS} | _REVIEW,
     AUDITOR: {(app, f"view_{model}") for app, model in _READ_MODELS},
 }
 

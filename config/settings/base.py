@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.organisations",
     "apps.core",
+    "apps.catalog",
 ]
 
 MIDDLEWARE = [

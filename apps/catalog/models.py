@@ -1,0 +1,202 @@
+"""The unified public data resource catalog (公共数据资源目录): entries and their field schemas."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from . import search
+from .choices import FieldType, Grade, Openness, Sector, Sensitivity, Status, UpdateFrequency
+
+# A column name that is safe in PostgreSQL and SQLite without quoting surprises: the data zone
+# creates real tables from these (../shared/library-notes.md §5: identifiers ≤ 63 bytes).
+FIELD_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
+RESERVED_FIELD_NAMES = frozenset(
+    {
+        "all", "and", "any", "as", "asc", "between", "by", "case", "check", "column", "create",
+        "default", "desc", "distinct", "do", "else", "end", "except", "false", "for", "from",
+        "grant", "group", "having", "in", "into", "is", "join", "limit", "not", "null", "offset",
+        "on", "or", "order", "select", "table", "then", "to", "true", "union", "unique", "user",
+        "using", "when", "where", "with", "id", "oid", "ctid", "xmin", "xmax", "cmin", "cmax",
+        "tableoid", "rowid",
+    }
+)  # fmt: skip
+
+
+def validate_field_name(value: str) -> None:
+    import re
+
+    if not re.fullmatch(FIELD_NAME_PATTERN, value):
+        raise ValidationError(
+            _("Use lower-case letters, digits and underscores, starting with a letter "
+              "(at most 63 characters)."),
+            code="invalid_name",
+        )
+    if value in RESERVED_FIELD_NAMES:
+        raise ValidationError(
+            _("“%(name)s” is a reserved word in SQL; choose another name.") % {"name": value},
+            code="reserved_name",
+        )
+
+
+class CatalogEntryQuerySet(models.QuerySet["CatalogEntry"]):
+    def published(self) -> "CatalogEntryQuerySet":
+        return self.filter(status=Status.PUBLISHED)
+
+    def of_department(self, department_id: int) -> "CatalogEntryQuerySet":
+        return self.filter(department_id=department_id)
+
+    def search(self, text: str) -> "CatalogEntryQuerySet":
+        """Full-text search that works for Chinese (n-gram tokens, see search.py)."""
+        tokens = search.query_tokens(text)
+        if not tokens:
+            return self
+        if connection.vendor == "postgresql":
+            # Matches the expression of the GIN index made in migration 0002.
+            return self.extra(  # noqa: S610 - tokens are [a-z0-9] words and CJK n-grams only
+                where=["to_tsvector('simple'::regconfig, search_document) @@ "
+                       "to_tsquery('simple'::regconfig, %s)"],
+                params=[" & ".join(tokens)],
+            )
+        queryset = self
+        for token in tokens:
+            queryset = queryset.filter(search_document__contains=f" {token} ")
+        return queryset
+
+
+class IdentifierSequence(models.Model):
+    """Last sequence number used per department, so an identifier is never handed out twice,
+    even when a draft is deleted."""
+
+    department = models.OneToOneField(
+        "organisations.Department", on_delete=models.PROTECT, primary_key=True
+    )
+    last_value = models.PositiveIntegerField(default=0)
+
+
+class CatalogEntry(models.Model):
+    identifier = models.CharField(_("identifier"), max_length=40, unique=True, editable=False)
+    department = models.ForeignKey(
+        "organisations.Department",
+        verbose_name=_("providing department"),
+        on_delete=models.PROTECT,
+        related_name="catalog_entries",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    update_frequency = models.CharField(
+        _("update frequency"), max_length=20, choices=UpdateFrequency.choices
+    )
+    temporal_start = models.DateField(_("covers from"), null=True, blank=True)
+    temporal_end = models.DateField(_("covers until"), null=True, blank=True)
+    spatial_coverage = models.CharField(_("spatial coverage"), max_length=200, blank=True)
+    format = models.CharField(_("format"), max_length=50, default="CSV")
+    contact_name = models.CharField(_("contact person"), max_length=100)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    grade = models.CharField(_("classification grade"), max_length=20, choices=Grade.choices)
+    openness = models.CharField(_("openness"), max_length=20, choices=Openness.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    review_comment = models.TextField(_("last review comment"), blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    # Space-separated search tokens (words, CJK unigrams and bigrams), kept by the services.
+    search_document = models.TextField(default="", editable=False)
+
+    history = HistoricalRecords(excluded_fields=["search_document", "updated_at"])
+    objects = CatalogEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catalog entry")
+        verbose_name_plural = _("catalog entries")
+        ordering = ["-published_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="catalog_status_published"),
+            models.Index(fields=["department", "status"], name="catalog_department_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                # Core data is never authorized or opened (004 §13).
+                condition=~Q(grade=Grade.CORE) | Q(openness=Openness.NOT_OPEN),
+                name="catalog_core_is_not_open",
+                violation_error_message=_("Core-grade data can only be “not open”."),
+            ),
+            models.CheckConstraint(
+                condition=Q(temporal_start__isnull=True)
+                | Q(temporal_end__isnull=True)
+                | Q(temporal_start__lte=models.F("temporal_end")),
+                name="catalog_temporal_order",
+                violation_error_message=_("The coverage must start before it ends."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="catalog_status_valid"
+            ),
+        ]
+        permissions = [("review_catalogentry", _("Can review catalog entries"))]
+
+    def __str__(self) -> str:
+        return f"{self.identifier} {self.title}"
+
+    @property
+    def is_editable(self) -> bool:
+        from .choices import EDITABLE_STATUSES
+
+        return self.status in EDITABLE_STATUSES
+
+
+class CatalogField(models.Model):
+    """One column of an entry's field schema, in order."""
+
+    entry = models.ForeignKey(CatalogEntry, on_delete=models.CASCADE, related_name="fields")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=63, validators=[validate_field_name])
+    label = models.CharField(_("label"), max_length=100)
+    data_type = models.CharField(_("type"), max_length=20, choices=FieldType.choices)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    sensitivity = models.CharField(
+        _("sensitivity"), max_length=20, choices=Sensitivity.choices, default=Sensitivity.PUBLIC
+    )
+    nullable = models.BooleanField(_("may be empty"), default=True)
+    filterable = models.BooleanField(_("filterable"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+        ordering = ["entry", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "name"],
+                name="catalog_field_name_unique",
+                violation_error_message=_("Each field name may appear only once in an entry."),
+            ),
+            models.CheckConstraint(
+                condition=Q(name__regex=FIELD_NAME_PATTERN), name="catalog_field_name_safe"
+            ),
+            models.CheckConstraint(
+                condition=Q(data_type__in=FieldType.values), name="catalog_field_type_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.label})"
+
+    @property
+    def is_personal(self) -> bool:
+        return self.sensitivity != Sensitivity.PUBLIC
