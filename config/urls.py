@@ -5,6 +5,9 @@ from django.urls import include, path
 # who is asking (../shared/library-notes.md §7).
 urlpatterns = [
     path("", include("apps.core.urls")),
+    path("", include("apps.catalog.urls_public")),
+    path("departments/catalog/", include("apps.catalog.urls_department")),
+    path("api/", include("config.api_urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

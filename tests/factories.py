@@ -59,3 +59,64 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.set(Group.objects.filter(name__in=extracted))
         if create:
             self.save()
+
+
+DEFAULT_FIELDS = [
+    {"name": "school_name", "label": "学校名称", "data_type": "string", "filterable": True},
+    {"name": "district", "label": "所属区县", "data_type": "string", "filterable": True},
+    {"name": "students", "label": "在校学生数", "data_type": "integer", "nullable": False},
+]
+
+
+def entry_data(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "title": "全市中小学校基本信息",
+        "description": "全市中小学校名称、地址、学段和在校学生数。",
+        "sector": "education",
+        "keywords": ["学校", "教育"],
+        "update_frequency": "annual",
+        "spatial_coverage": "全市",
+        "format": "CSV",
+        "contact_name": "张老师",
+        "contact_email": "data@edu.example.cn",
+        "grade": "general",
+        "openness": "conditional",
+    }
+    data.update(overrides)
+    return data
+
+
+def make_entry(
+    *, department, actor=None, status: str = "draft", fields=None, reviewer=None, **overrides
+):
+    """An entry created and moved through the real services to ``status``.
+
+    ``actor`` is a member of ``department`` (made when omitted); ``reviewer`` a bureau user with
+    review permission (needed for published/returned/rejected/retired).
+    """
+    from apps.catalog import services
+
+    actor = actor or UserFactory(department=department, organisation_role="member")
+    entry = services.catalog_entry_create(
+        department=department,
+        actor=actor,
+        data=entry_data(**overrides),
+        fields=DEFAULT_FIELDS if fields is None else fields,
+    )
+    path = {
+        "draft": [],
+        "submitted": ["submitted"],
+        "returned": ["submitted", "returned"],
+        "published": ["submitted", "published"],
+        "rejected": ["submitted", "rejected"],
+        "retired": ["submitted", "published", "retired"],
+    }[status]
+    for step in path:
+        who = actor if step == "submitted" else reviewer
+        entry = services.catalog_entry_transition(
+            entry=entry,
+            actor=who,
+            to_status=step,
+            comment="" if step in ("submitted", "published") else "理由",
+        )
+    return entry
