@@ -5,7 +5,7 @@ from apps.accounts.roles import sync_bureau_groups
 # The search expression of CatalogEntryQuerySet.search(); PostgreSQL only (SQLite scans).
 CREATE_INDEX = (
     "CREATE INDEX IF NOT EXISTS catalog_entry_search ON catalog_catalogentry "
-    "USING gin (to_tsvector('simple'::regconfig, search_document))"
+    "USING gin (to_tsvector('simple'::regconfig, COALESCE(search_document, '')))"
 )
 
 
