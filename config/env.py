@@ -5,6 +5,7 @@ the variable, not surface later as odd behaviour.
 """
 
 import os
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import dj_database_url
@@ -40,6 +41,17 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def env_decimal(name: str, default: str, *, minimum: str, maximum: str) -> Decimal:
+    raw = os.environ.get(name) or default
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name} must be a decimal number, got {raw!r}") from None
+    if not Decimal(minimum) <= value <= Decimal(maximum):
+        raise ImproperlyConfigured(f"{name} must be between {minimum} and {maximum}, got {value}")
     return value
 
 

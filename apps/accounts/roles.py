@@ -20,6 +20,12 @@ _READ_MODELS = [
     ("catalog", "historicalcatalogentry"),
     ("catalog", "catalogfield"),
     ("catalog", "historicalcatalogfield"),
+    *[
+        ("authorizations", model)
+        for name in ("qualification", "scenario", "application", "authorization", "agreement")
+        for model in (name, f"historical{name}")
+    ],
+    ("authorizations", "qualificationtype"),
 ]
 _REVIEW = {
     ("organisations", "change_department"),
@@ -29,8 +35,15 @@ _REVIEW = {
 
 # group -> {(app_label, codename)}
 BUREAU_GROUP_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
-    REVIEWER: {(app, f"view_{model}") for app, model in _READ_MODELS} | _REVIEW,
-    APPROVER: {(app, f"view_{model}") for app, model in _READ_MODELS} | _REVIEW,
+    REVIEWER: {(app, f"view_{model}") for app, model in _READ_MODELS}
+    | _REVIEW
+    | {
+        ("authorizations", "review_qualification"),
+        ("authorizations", "recommend_application"),
+    },
+    APPROVER: {(app, f"view_{model}") for app, model in _READ_MODELS}
+    | _REVIEW
+    | {("authorizations", "decide_application")},
     AUDITOR: {(app, f"view_{model}") for app, model in _READ_MODELS},
 }
 

@@ -151,7 +151,10 @@ class CatalogEntry(models.Model):
                 condition=Q(status__in=Status.values), name="catalog_status_valid"
             ),
         ]
-        permissions = [("review_catalogentry", _("Can review catalog entries"))]
+        permissions = [
+            ("review_catalogentry", _("Can review catalog entries")),
+            ("query_catalogentry", _("Can query the rows of a catalog entry")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.identifier} {self.title}"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_config, env_bool, env_int, env_list, env_str
+from config.env import database_config, env_bool, env_decimal, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "apps.organisations",
     "apps.core",
     "apps.catalog",
+    "apps.authorizations",
 ]
 
 MIDDLEWARE = [
@@ -174,5 +175,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
-PORTAL_DEMO_PASSWORD_HINT = env_str("PORTAL_DEMO_PASSWORD_HINT")
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
+
+# Share of authorization proceeds returned to the providing department unless the approval says
+# otherwise (../shared/domain.md: "a recorded figure per authorization, with a portal default").
+AUTHORIZATION_DEFAULT_REVENUE_SHARE = env_decimal(
+    "AUTHORIZATION_DEFAULT_REVENUE_SHARE", "0.30", minimum="0", maximum="1"
+)
+# Largest evidence or agreement document accepted, in bytes.
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)

@@ -106,3 +106,17 @@ def test_production_passes_check_deploy_with_no_warnings():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_env_decimal_checks_range(monkeypatch):
+    from decimal import Decimal
+
+    from config.env import env_decimal
+
+    assert env_decimal("SHARE", "0.30", minimum="0", maximum="1") == Decimal("0.30")
+    monkeypatch.setenv("SHARE", "1.5")
+    with pytest.raises(ImproperlyConfigured, match="between 0 and 1"):
+        env_decimal("SHARE", "0.30", minimum="0", maximum="1")
+    monkeypatch.setenv("SHARE", "thirty")
+    with pytest.raises(ImproperlyConfigured, match="decimal"):
+        env_decimal("SHARE", "0.30", minimum="0", maximum="1")
