@@ -48,7 +48,9 @@ def check_entry_rules(*, grade: str, openness: str, fields: Sequence[dict[str, A
         raise ValidationError(
             {"openness": _("Core-grade data is never open or conditional.")}, code="core_open"
         )
-    if openness == Openness.OPEN and any(f.get("sensitivity", "public") != "public" for f in fields):
+    if openness == Openness.OPEN and any(
+        f.get("sensitivity", "public") != "public" for f in fields
+    ):
         raise ValidationError(
             {"openness": _("An entry with personal fields can never be open.")},
             code="personal_open",
@@ -62,7 +64,9 @@ def check_entry_rules(*, grade: str, openness: str, fields: Sequence[dict[str, A
         )
 
 
-def _require_own_department(*, entry: CatalogEntry | None, department: Department, actor: User) -> None:
+def _require_own_department(
+    *, entry: CatalogEntry | None, department: Department, actor: User
+) -> None:
     if actor.department_id != department.pk or (entry and entry.department_id != department.pk):
         raise NotAllowed(_("Only members of the providing department may change this entry."))
 
@@ -73,9 +77,13 @@ def _write_fields(entry: CatalogEntry, fields: Sequence[dict[str, Any]], actor: 
     keep = set()
     for position, spec in enumerate(fields):
         field = existing.get(spec["name"]) or CatalogField(entry=entry)
-        changed = field.pk is None or field.position != position or any(
-            getattr(field, attribute) != spec.get(attribute, getattr(field, attribute))
-            for attribute in FIELD_ATTRIBUTES
+        changed = (
+            field.pk is None
+            or field.position != position
+            or any(
+                getattr(field, attribute) != spec.get(attribute, getattr(field, attribute))
+                for attribute in FIELD_ATTRIBUTES
+            )
         )
         field.position = position
         for attribute in FIELD_ATTRIBUTES:
