@@ -6,7 +6,10 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("apps.core.urls")),
     path("", include("apps.catalog.urls_public")),
+    path("", include("apps.authorizations.urls_public")),
     path("departments/catalog/", include("apps.catalog.urls_department")),
+    path("departments/applications/", include("apps.authorizations.urls_department")),
+    path("operator/", include("apps.authorizations.urls_operator")),
     path("api/", include("config.api_urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

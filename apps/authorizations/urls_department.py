@@ -1,0 +1,2 @@
+app_name = "department_authorizations"
+urlpatterns: list = []

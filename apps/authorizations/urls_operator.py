@@ -1,0 +1,2 @@
+app_name = "operator_authorizations"
+urlpatterns: list = []
