@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 
 from apps.accounts.models import User
-from apps.organisations.demo import DemoOrganisations
+from apps.organisations.demo import DemoOrganisations, department_user
 from apps.organisations.models import Department
 
 from . import services
@@ -26,25 +26,6 @@ PATHS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def _clerk(department: Department) -> User:
-    """A member of the department to act as the submitter (the demo's own member if any)."""
-    member = department.users.filter(organisation_role="member").order_by("pk").first()
-    if member is not None:
-        return member
-    clerk, created = User.objects.get_or_create(
-        username=f"{department.code.lower()}_clerk",
-        defaults={
-            "first_name": "数据录入员",
-            "department": department,
-            "organisation_role": "member",
-        },
-    )
-    if created:
-        clerk.set_unusable_password()
-        clerk.save(update_fields=["password"])
-    return clerk
-
-
 @transaction.atomic
 def seed_catalog(organisations: DemoOrganisations) -> int:
     reviewer = User.objects.get(username="reviewer")
@@ -57,7 +38,7 @@ def seed_catalog(organisations: DemoOrganisations) -> int:
 
 
 def _create(spec: dict[str, Any], *, department: Department, reviewer: User) -> None:
-    clerk = _clerk(department)
+    clerk = department_user(department, "member")
     data = {
         key: spec[key] for key in services.ENTRY_FIELDS if key in spec and spec[key] is not None
     }

@@ -86,3 +86,23 @@ def _user(
     user.set_password(spec["password"])
     user.save(update_fields=["password"])
     user.groups.set(Group.objects.filter(name__in=spec.get("groups", [])))
+
+
+def department_user(department: Department, role: str) -> User:
+    """A member or administrator of the department to act in the demo: the demo login if the
+    department has one, else a service account that cannot log in."""
+    user = department.users.filter(organisation_role=role).order_by("pk").first()
+    if user is not None:
+        return user
+    user, created = User.objects.get_or_create(
+        username=f"{department.code.lower()}_{role}",
+        defaults={
+            "first_name": department.name,
+            "department": department,
+            "organisation_role": role,
+        },
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

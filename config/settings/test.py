@@ -1,5 +1,8 @@
 """Test profile: fast hashing, plain static storage (nothing to collect), mail kept in memory."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -14,3 +17,5 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Uploaded documents go to a throw-away folder, never into the checkout.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))
