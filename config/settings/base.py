@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.catalog",
     "apps.authorizations",
+    "apps.datazone",
 ]
 
 MIDDLEWARE = [
