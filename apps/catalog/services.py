@@ -179,7 +179,9 @@ def catalog_entry_transition(
         entry.submitted_at = timezone.now()
     if to_status == Status.PUBLISHED:
         entry.published_at = timezone.now()
-    if to_status != Status.SUBMITTED or comment:
+    if to_status != Status.SUBMITTED:
+        # The department's response on resubmission lives in the history's reason; the
+        # reviewer's last comment stays visible until the next review.
         entry.review_comment = comment
     entry.status = to_status
     entry._history_user = actor  # type: ignore[attr-defined]
