@@ -312,7 +312,7 @@ def test_it_resubmits_a_returned_entry_with_a_response(client, department_member
     assert response.url == _url("detail", returned)
     assert returned.status == "submitted"
     assert returned.title == "改后"
-    assert returned.review_comment == "已补充说明"
+    assert returned.review_comment == "理由"  # the reviewer's comment stays
     assert returned.history.first().history_change_reason == "已补充说明"
 
 
@@ -352,7 +352,7 @@ def test_it_resubmits_a_returned_entry(client, department_member, returned):
     client.post(_url("submit", returned), {"comment": "已修改"})
     returned.refresh_from_db()
     assert returned.status == "submitted"
-    assert returned.review_comment == "已修改"
+    assert returned.history.first().history_change_reason == "已修改"
 
 
 def test_it_explains_why_a_submission_is_refused(client, department, department_member):
