@@ -22,6 +22,8 @@ def navigation_for(user: User) -> list[Link]:
         return links
     if user.role == Role.BUREAU:
         links.append(Link(_("Administration"), reverse("admin:index")))
+    if user.role == Role.DEPARTMENT:
+        links.append(Link(_("Catalog entries"), reverse("department_catalog:list")))
     if user.role in (Role.DEPARTMENT, Role.OPERATOR):
         links.append(Link(_("My organisation"), reverse("organisation")))
     return links
@@ -35,6 +37,11 @@ def next_actions_for(user: User) -> list[Link]:
     if user.role == Role.BUREAU:
         actions += [
             Link(
+                _("Review submitted catalog entries"),
+                reverse("admin:catalog_catalogentry_changelist") + "?status__exact=submitted",
+                _("Publish, return or reject what departments submitted."),
+            ),
+            Link(
                 _("Review departments"),
                 reverse("admin:organisations_department_changelist"),
                 _("The providing units and their codes."),
@@ -45,7 +52,20 @@ def next_actions_for(user: User) -> list[Link]:
                 _("Market entities and their credit codes."),
             ),
         ]
-    elif user.role in (Role.DEPARTMENT, Role.OPERATOR):
+    elif user.role == Role.DEPARTMENT:
+        actions += [
+            Link(
+                _("Describe a new data resource"),
+                reverse("department_catalog:create"),
+                _("Create a catalog entry with its field schema and submit it for review."),
+            ),
+            Link(
+                _("Follow my catalog entries"),
+                reverse("department_catalog:list"),
+                _("Review status and the bureau's comments."),
+            ),
+        ]
+    if user.role in (Role.DEPARTMENT, Role.OPERATOR):
         actions.append(
             Link(
                 _("See my organisation"),
