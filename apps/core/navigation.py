@@ -16,9 +16,12 @@ class Link:
     description: str | Promise = ""
 
 
-def navigation_for(user: User) -> list[Link]:
-    links = [Link(_("Home"), reverse("home"))]
-    if not user.is_authenticated:
+def navigation_for(user: User | None) -> list[Link]:
+    links = [
+        Link(_("Home"), reverse("home")),
+        Link(_("Catalog"), reverse("catalog:list")),
+    ]
+    if user is None or not user.is_authenticated:
         return links
     if user.role == Role.BUREAU:
         links.append(Link(_("Administration"), reverse("admin:index")))

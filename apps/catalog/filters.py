@@ -1,0 +1,122 @@
+"""Filters of the public catalog, shared by the catalog pages and the public API.
+
+One FilterSet validates the query parameters for both, so a bad value is refused the same way
+everywhere (the page shows the error, the API answers 400 naming the parameter).
+"""
+
+from dataclasses import dataclass
+
+import django_filters
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from apps.organisations.models import Department
+
+from .choices import Grade, Openness, Sector
+from .models import CatalogEntry, CatalogEntryQuerySet
+
+# Long enough for any title; short enough that a query cannot grow into thousands of bigrams.
+SEARCH_MAX_LENGTH = 100
+
+
+class CatalogEntryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label=_("Search"),
+        max_length=SEARCH_MAX_LENGTH,
+        help_text=_("Words of the title, description, keywords or identifier."),
+    )
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(),
+        to_field_name="code",
+        label=_("providing department"),
+        help_text=_("Department code, e.g. EDU."),
+    )
+    sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("sector"))
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("classification grade"))
+    openness = django_filters.ChoiceFilter(choices=Openness.choices, label=_("openness"))
+
+    class Meta:
+        model = CatalogEntry
+        fields = ["q", "department", "sector", "grade", "openness"]
+
+    def filter_search(
+        self, queryset: CatalogEntryQuerySet, name: str, value: str
+    ) -> CatalogEntryQuerySet:
+        return queryset.search(value)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    # Query parameters that select this value, or clear it when it is already selected.
+    params: dict[str, str | None]
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+FACET_CHOICES = {"sector": Sector, "grade": Grade, "openness": Openness}
+
+
+def _queryset_without(filterset: CatalogEntryFilter, facet: str) -> CatalogEntryQuerySet:
+    """Every valid filter except ``facet``'s own, so its other values still show their counts."""
+    queryset = filterset.queryset.all()
+    for name, value in filterset.form.cleaned_data.items():
+        if name != facet:
+            queryset = filterset.filters[name].filter(queryset, value)
+    return queryset
+
+
+def _department_counts(queryset: CatalogEntryQuerySet) -> list[tuple[str, str, int]]:
+    rows = (
+        queryset.values("department__code", "department__name")
+        .annotate(count=Count("pk"))
+        .order_by("department__code")
+    )
+    return [(row["department__code"], row["department__name"], row["count"]) for row in rows]
+
+
+def _choice_counts(queryset: CatalogEntryQuerySet, facet: str) -> list[tuple[str, str, int]]:
+    rows = queryset.values(facet).annotate(count=Count("pk")).order_by(facet)
+    labels = dict(FACET_CHOICES[facet].choices)
+    return [(row[facet], str(labels.get(row[facet], row[facet])), row["count"]) for row in rows]
+
+
+def _selected(filterset: CatalogEntryFilter, name: str) -> str | None:
+    value = filterset.form.cleaned_data.get(name)
+    if isinstance(value, Department):
+        return value.code
+    return value or None
+
+
+def _facet(filterset: CatalogEntryFilter, name: str) -> Facet:
+    queryset = _queryset_without(filterset, name)
+    counts = (
+        _department_counts(queryset) if name == "department" else _choice_counts(queryset, name)
+    )
+    current = _selected(filterset, name)
+    values = [
+        FacetValue(
+            value=value,
+            label=label,
+            count=count,
+            selected=value == current,
+            params={name: None if value == current else value, "page": None},
+        )
+        for value, label, count in counts
+    ]
+    return Facet(name=name, label=str(filterset.filters[name].label), values=values)
+
+
+def catalog_facets(*, filterset: CatalogEntryFilter) -> list[Facet]:
+    """Counts per department, sector, grade and openness: one aggregate query per facet."""
+    filterset.is_valid()
+    return [_facet(filterset, name) for name in ("department", *FACET_CHOICES)]

@@ -1,0 +1,87 @@
+"""The public side of the catalog: anyone may browse published entries, nobody logs in."""
+
+from collections.abc import Callable
+from hashlib import sha256
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count, Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from rdflib import Graph
+
+from apps.organisations.models import Bureau
+
+from . import dcat
+from .filters import CatalogEntryFilter, catalog_facets
+from .selectors import catalog_entries_public
+
+PAGE_SIZE = 50
+EXPORT_CACHE_SECONDS = 15 * 60
+
+
+def catalog_list(request: HttpRequest) -> HttpResponse:
+    filterset = CatalogEntryFilter(request.GET, queryset=catalog_entries_public())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filterset": filterset,
+        "facets": catalog_facets(filterset=filterset),
+        "page_obj": page,
+        "query": filterset.form.cleaned_data.get("q") or "",
+    }
+    # A hand-made URL with an unknown value: say which parameter, list without it.
+    status = 400 if filterset.errors else 200
+    return render(request, "catalog/public/list.html", context, status=status)
+
+
+def catalog_detail(request: HttpRequest, identifier: str) -> HttpResponse:
+    entry = get_object_or_404(
+        catalog_entries_public().prefetch_related("fields"), identifier=identifier
+    )
+    return render(request, "catalog/public/detail.html", {"entry": entry})
+
+
+def _bureau_name() -> str:
+    # One bureau runs the portal; before it is set up, the generic name stands in.
+    name = Bureau.objects.order_by("pk").values_list("name", flat=True).first()
+    return name or _("City Data Bureau")
+
+
+def _export_key(serialize: Callable[[Graph], str], base_url: str, publisher_name: str) -> str:
+    # Publishing or retiring an entry changes the count or the latest publication time.
+    version = catalog_entries_public().aggregate(
+        count=Count("pk"), published=Max("published_at"), updated=Max("updated_at")
+    )
+    parts = (serialize.__name__, base_url, publisher_name, sorted(version.items()))
+    return "catalog-dcat:" + sha256(repr(parts).encode()).hexdigest()
+
+
+def _export(request: HttpRequest, serialize: Callable[[Graph], str]) -> str:
+    """The serialized catalog, rebuilt only when what the public sees has changed.
+
+    rdflib needs some 15 s for 14,000 entries: too long to pay on every request to a public
+    URL. A renamed department shows once the cached copy expires.
+    """
+    base_url = request.build_absolute_uri("/")
+    publisher_name = _bureau_name()
+    key = _export_key(serialize, base_url, publisher_name)
+    body = cache.get(key)
+    if body is None:
+        entries = catalog_entries_public().iterator(chunk_size=500)
+        graph = dcat.catalog_graph(
+            entries=entries, base_url=base_url, publisher_name=publisher_name
+        )
+        body = serialize(graph)
+        cache.set(key, body, EXPORT_CACHE_SECONDS)
+    return body
+
+
+def catalog_dcat_jsonld(request: HttpRequest) -> HttpResponse:
+    body = _export(request, dcat.catalog_jsonld)
+    return HttpResponse(body, content_type="application/ld+json; charset=utf-8")
+
+
+def catalog_dcat_turtle(request: HttpRequest) -> HttpResponse:
+    body = _export(request, dcat.catalog_turtle)
+    return HttpResponse(body, content_type="text/turtle; charset=utf-8")
