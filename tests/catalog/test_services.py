@@ -192,8 +192,12 @@ def test_published_entries_get_a_publication_time(department, department_member,
     assert entry.published_at is not None and entry.submitted_at <= entry.published_at
 
 
-def test_resubmitting_keeps_the_reviewers_comment_and_records_the_response(department, department_member, reviewer):
-    entry = make_entry(department=department, actor=department_member, status="returned", reviewer=reviewer)
+def test_resubmitting_keeps_the_reviewers_comment_and_records_the_response(
+    department, department_member, reviewer
+):
+    entry = make_entry(
+        department=department, actor=department_member, status="returned", reviewer=reviewer
+    )
     services.catalog_entry_submit(entry=entry, actor=department_member, comment="已补充说明")
     entry.refresh_from_db()
     assert entry.review_comment == "理由"
