@@ -20,10 +20,39 @@ DSN = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/p
 os.environ["DATABASE_URL"] = DSN
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ["DATABASE_POOL"] = "0"
+os.environ["ALLOWED_HOSTS"] = "testserver"
 
 import psycopg  # noqa: E402
 
 WORDS = [
+    *[
+        "教育",
+        "卫生",
+        "交通",
+        "市场",
+        "民政",
+        "水务",
+        "环境",
+        "规划",
+        "农业",
+        "文旅",
+        "财政",
+        "社保",
+    ],
+    *[
+        "人口",
+        "法人",
+        "信用",
+        "空间",
+        "地理",
+        "气象",
+        "能源",
+        "燃气",
+        "电力",
+        "住房",
+        "就业",
+        "税务",
+    ],
     *["公交", "线路", "站点", "学校", "医院", "企业", "登记", "用水", "养老"],
     *["婚姻", "停车", "客流", "药品", "食品", "许可", "统计", "名录", "信息"],
 ]
@@ -67,11 +96,14 @@ def fill(entries: int) -> None:
                 status="published", created_by=author, search_document=document,
             )
         )  # fmt: skip
+    from datetime import timedelta
+
     from django.utils import timezone
 
+    # Spread publication over five years, as a real catalog grows.
     now = timezone.now()
-    for entry in batch:
-        entry.published_at = now
+    for number, entry in enumerate(batch):
+        entry.published_at = now - timedelta(minutes=131 * number)
     CatalogEntry.objects.bulk_create(batch, batch_size=2000)
     with psycopg.connect(DSN, autocommit=True) as conn:
         conn.execute("ANALYZE catalog_catalogentry")

@@ -1,13 +1,27 @@
 """Reads about qualification and authorizations that carry a rule."""
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any, ClassVar
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, Model, QuerySet, Value, When
+from django.http import Http404
 from django.utils import timezone
 
+from apps.accounts.models import User
+from apps.catalog.choices import Grade, Openness
+from apps.catalog.models import CatalogEntry, CatalogEntryQuerySet, CatalogField
 from apps.organisations.models import Operator
 
-from .models import Authorization, AuthorizationQuerySet, Qualification, QualificationType
+from .choices import ApplicationStatus, ReviewStatus
+from .models import (
+    Application,
+    Authorization,
+    AuthorizationQuerySet,
+    Qualification,
+    QualificationType,
+    Scenario,
+)
 
 
 def operator_is_qualified(*, operator: Operator, on: date | None = None) -> bool:
@@ -37,3 +51,165 @@ def authorizations_disclosed() -> AuthorizationQuerySet:
         .select_related("operator", "entry__department", "scenario")
         .order_by("entry__identifier", "operator__name")
     )
+
+
+# Operator and department pages ----------------------------------------------------------------
+# An operator sees only its own objects and a department only applications for its own entries;
+# anything else answers 404 so that its existence is not revealed.
+
+
+@dataclass(frozen=True)
+class QualificationGap:
+    """A required qualification type the operator does not hold a valid approval for."""
+
+    qualification_type: QualificationType
+    reason: str  # one of QualificationGap.MISSING, EXPIRED, PENDING
+
+    MISSING: ClassVar[str] = "missing"
+    EXPIRED: ClassVar[str] = "expired"
+    PENDING: ClassVar[str] = "pending"
+
+
+def qualification_gaps(*, operator: Operator, on: date | None = None) -> list[QualificationGap]:
+    """Why an operator is not qualified, per required type (two queries whatever the data)."""
+    on = on or timezone.localdate()
+    held: dict[int, list[Qualification]] = {}
+    for qualification in Qualification.objects.filter(
+        operator=operator, qualification_type__required=True
+    ):
+        held.setdefault(qualification.qualification_type_id, []).append(qualification)
+    gaps = []
+    for qualification_type in QualificationType.objects.filter(required=True):
+        reason = _gap_reason(held.get(qualification_type.pk, []), on)
+        if reason:
+            gaps.append(QualificationGap(qualification_type, reason))
+    return gaps
+
+
+def _gap_reason(qualifications: list[Qualification], on: date) -> str:
+    approved = [q for q in qualifications if q.status == ReviewStatus.APPROVED]
+    if any(q.valid_from <= on <= q.valid_until for q in approved):
+        return ""
+    if any(q.status == ReviewStatus.PENDING and q.valid_until >= on for q in qualifications):
+        return QualificationGap.PENDING
+    if any(q.valid_until < on for q in approved):
+        return QualificationGap.EXPIRED
+    return QualificationGap.MISSING
+
+
+def qualifications_of_operator(*, user: User) -> QuerySet[Qualification]:
+    if user.operator_id is None:
+        return Qualification.objects.none()
+    return (
+        Qualification.objects.filter(operator_id=user.operator_id)
+        .select_related("qualification_type")
+        .order_by("qualification_type__name", "-valid_until", "-pk")
+    )
+
+
+def qualification_of_operator(*, user: User, pk: int) -> Qualification:
+    return _get_or_404(qualifications_of_operator(user=user), pk=pk)
+
+
+def scenarios_of_operator(*, user: User) -> QuerySet[Scenario]:
+    if user.operator_id is None:
+        return Scenario.objects.none()
+    return Scenario.objects.filter(operator_id=user.operator_id).order_by("-created_at", "-pk")
+
+
+def applications_of_operator(*, user: User) -> QuerySet[Application]:
+    if user.operator_id is None:
+        return Application.objects.none()
+    return (
+        Application.objects.filter(operator_id=user.operator_id)
+        .select_related("entry", "scenario")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def application_of_operator(*, user: User, pk: int) -> Application:
+    applications = applications_of_operator(user=user).select_related(
+        "entry__department", "renewal_of__entry", "authorization"
+    )
+    return _get_or_404(applications, pk=pk)
+
+
+def authorizations_of_operator(*, user: User) -> AuthorizationQuerySet:
+    if user.operator_id is None:
+        return Authorization.objects.none()
+    return (
+        Authorization.objects.filter(operator_id=user.operator_id)
+        .select_related("entry", "scenario")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def catalog_entries_to_apply_for() -> CatalogEntryQuerySet:
+    """The entries an operator may apply for: published, conditional and (so) not core.
+
+    Only the columns the choice list shows are read: the catalog can hold thousands of entries.
+    """
+    return (
+        CatalogEntry.objects.published()
+        .filter(openness=Openness.CONDITIONAL)
+        .exclude(grade=Grade.CORE)
+        .only("pk", "identifier", "title")
+        .order_by("identifier")
+    )
+
+
+def catalog_entry_fields(*, entry: CatalogEntry) -> QuerySet[CatalogField]:
+    return CatalogField.objects.filter(entry=entry).order_by("position", "pk")
+
+
+def applications_for_department(*, user: User) -> QuerySet[Application]:
+    """Applications for the department's entries, those awaiting its opinion first."""
+    if user.department_id is None:
+        return Application.objects.none()
+    awaiting = Case(
+        When(status=ApplicationStatus.SUBMITTED, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        Application.objects.filter(entry__department_id=user.department_id)
+        .select_related("entry", "operator", "scenario")
+        .annotate(awaiting_opinion=awaiting)
+        .order_by("awaiting_opinion", "-submitted_at", "-pk")
+    )
+
+
+def application_for_department(*, user: User, pk: int) -> Application:
+    applications = applications_for_department(user=user).select_related(
+        "entry__department", "renewal_of", "authorization"
+    )
+    return _get_or_404(applications, pk=pk)
+
+
+def authorizations_for_department(*, user: User) -> AuthorizationQuerySet:
+    if user.department_id is None:
+        return Authorization.objects.none()
+    return (
+        Authorization.objects.filter(entry__department_id=user.department_id)
+        .select_related("entry", "operator", "scenario")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def application_history(*, application: Application) -> QuerySet[Any]:
+    return application.history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )
+
+
+def authorization_history(*, authorization: Authorization) -> QuerySet[Any]:
+    return authorization.history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )
+
+
+def _get_or_404[M: Model](queryset: QuerySet[M], **lookup: Any) -> M:
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise Http404
+    return found

@@ -1,10 +1,10 @@
 """The unified public data resource catalog (公共数据资源目录): entries and their field schemas."""
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -44,6 +44,11 @@ def validate_field_name(value: str) -> None:
         )
 
 
+SEARCH_VECTOR_MATCH = (
+    '"catalog_catalogentry"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)'
+)
+
+
 class CatalogEntryQuerySet(models.QuerySet["CatalogEntry"]):
     def published(self) -> "CatalogEntryQuerySet":
         return self.filter(status=Status.PUBLISHED)
@@ -57,10 +62,15 @@ class CatalogEntryQuerySet(models.QuerySet["CatalogEntry"]):
         if not tokens:
             return self
         if connection.vendor == "postgresql":
-            # The same expression as the GIN index of migration 0002, so the index is used.
-            vector = SearchVector("search_document", config="simple")
-            query = SearchQuery(" & ".join(tokens), search_type="raw", config="simple")
-            return self.annotate(search_vector=vector).filter(search_vector=query)
+            # search_vector is a stored generated column with a GIN index (migration 0004), so
+            # no row's vector is computed at query time.
+            return self.filter(
+                RawSQL(  # noqa: S611 - constant SQL, the tokens are a bound parameter
+                    SEARCH_VECTOR_MATCH,
+                    [" & ".join(tokens)],
+                    output_field=models.BooleanField(),
+                )
+            )
         queryset = self
         for token in tokens:
             queryset = queryset.filter(search_document__contains=f" {token} ")
@@ -130,7 +140,9 @@ class CatalogEntry(models.Model):
         verbose_name_plural = _("catalog entries")
         ordering = ["-published_at", "-created_at"]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="catalog_status_published"),
+            models.Index(
+                fields=["status", "-published_at", "-created_at"], name="catalog_status_published"
+            ),
             models.Index(fields=["department", "status"], name="catalog_department_status"),
         ]
         constraints = [

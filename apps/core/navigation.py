@@ -26,7 +26,16 @@ def navigation_for(user: User | None) -> list[Link]:
     if user.role == Role.BUREAU:
         links.append(Link(_("Administration"), reverse("admin:index")))
     if user.role == Role.DEPARTMENT:
-        links.append(Link(_("Catalog entries"), reverse("department_catalog:list")))
+        links += [
+            Link(_("Catalog entries"), reverse("department_catalog:list")),
+            Link(_("Applications"), reverse("department_authorizations:list")),
+        ]
+    if user.role == Role.OPERATOR:
+        links += [
+            Link(_("Applications"), reverse("operator_authorizations:applications")),
+            Link(_("Authorizations"), reverse("operator_authorizations:authorizations")),
+            Link(_("Qualifications"), reverse("operator_authorizations:qualifications")),
+        ]
     if user.role in (Role.DEPARTMENT, Role.OPERATOR):
         links.append(Link(_("My organisation"), reverse("organisation")))
     return links
@@ -66,6 +75,29 @@ def next_actions_for(user: User) -> list[Link]:
                 _("Follow my catalog entries"),
                 reverse("department_catalog:list"),
                 _("Review status and the bureau's comments."),
+            ),
+            Link(
+                _("Give opinions on applications"),
+                reverse("department_authorizations:list"),
+                _("Operators' applications for your department's data."),
+            ),
+        ]
+    elif user.role == Role.OPERATOR:
+        actions += [
+            Link(
+                _("Keep qualifications current"),
+                reverse("operator_authorizations:qualifications"),
+                _("Upload evidence; only a qualified operator may apply and query data."),
+            ),
+            Link(
+                _("Apply for a dataset"),
+                reverse("operator_authorizations:application-create"),
+                _("Choose a conditional catalog entry, a scenario and the fields you need."),
+            ),
+            Link(
+                _("Follow my applications"),
+                reverse("operator_authorizations:applications"),
+                _("Department opinion, bureau decision and the resulting authorization."),
             ),
         ]
     if user.role in (Role.DEPARTMENT, Role.OPERATOR):

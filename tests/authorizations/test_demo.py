@@ -9,11 +9,21 @@ from apps.organisations.models import Operator
 
 def test_seed_demo_covers_every_application_state_once(db):
     call_command("seed_demo", verbosity=0)
-    counts = (Application.objects.count(), Authorization.objects.count(), Qualification.objects.count())
+    counts = (
+        Application.objects.count(),
+        Authorization.objects.count(),
+        Qualification.objects.count(),
+    )
     call_command("seed_demo", verbosity=0)
-    assert (Application.objects.count(), Authorization.objects.count(), Qualification.objects.count()) == counts
+    assert (
+        Application.objects.count(),
+        Authorization.objects.count(),
+        Qualification.objects.count(),
+    ) == counts
 
-    assert set(Application.objects.values_list("status", flat=True)) == set(ApplicationStatus.values)
+    assert set(Application.objects.values_list("status", flat=True)) == set(
+        ApplicationStatus.values
+    )
     in_force = Authorization.objects.in_force()
     assert in_force.count() >= 3
     for authorization in in_force:

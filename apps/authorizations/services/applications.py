@@ -121,11 +121,13 @@ def application_submit(
         _check_not_covered(operator, entry, scenario)
     elif (renewal_of.operator_id, renewal_of.entry_id) != (operator.pk, entry.pk):
         raise ValidationError({"renewal_of": _("A renewal is for the same operator and entry.")})
-    application = Application.objects.create(
+    application = Application(
         operator=operator, entry=entry, scenario=scenario, requested_fields=requested_fields,
         purpose=purpose, requested_from=requested_from, requested_until=requested_until,
         expected_daily_calls=expected_daily_calls, renewal_of=renewal_of, applicant=actor,
     )  # fmt: skip
+    application._history_user = actor  # type: ignore[attr-defined]
+    application.save()
     return application
 
 
