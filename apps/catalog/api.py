@@ -9,12 +9,10 @@ it, so nothing is skipped or seen twice. Random access to "page 7" is what the w
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
-    inline_serializer,
 )
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -24,17 +22,19 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.api.errors import ERROR_SCHEMA
+
 from .choices import FieldType, Grade, Openness, Sector, Sensitivity, UpdateFrequency
 from .filters import CatalogEntryFilter
 from .models import CatalogEntry
 from .selectors import catalog_entries_public
 
 BAD_FILTER = OpenApiResponse(
-    OpenApiTypes.OBJECT,
+    ERROR_SCHEMA,
     description=_("A filter value is not valid: each bad parameter with its messages."),
 )
 NOT_FOUND = OpenApiResponse(
-    inline_serializer("CatalogNotFound", fields={"detail": serializers.CharField()}),
+    ERROR_SCHEMA,
     description=_("No published catalog entry has this identifier."),
 )
 

@@ -103,9 +103,9 @@ def test_a_bad_filter_value_answers_400_naming_the_parameter(client, catalog, pa
     response = client.get(reverse("api-catalog-list"), params)
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
-    body = response.json()
-    assert set(body) == {parameter}
-    assert body[parameter]
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == ("invalid_parameter", parameter)
+    assert error["message"]
 
 
 def test_it_pages_by_cursor_without_gaps_or_repeats(client, catalog):
@@ -153,13 +153,13 @@ def test_detail_of_an_entry_that_is_not_published_answers_404_json(client, catal
     response = client.get(reverse("api-catalog-detail", args=[catalog[status].identifier]))
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert set(response.json()) == {"detail"}
+    assert response.json()["error"]["code"] == "not_found"
 
 
 def test_detail_of_an_unknown_identifier_answers_404_json(client, db):
     response = client.get(reverse("api-catalog-detail", args=["EDU-99999"]))
     assert response.status_code == 404
-    assert "detail" in response.json()
+    assert response.json()["error"]["code"] == "not_found"
 
 
 def test_detail_runs_a_constant_number_of_queries(client, catalog, django_assert_max_num_queries):

@@ -1,0 +1,59 @@
+"""`Authorization: Bearer <key>` for operator systems."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from apps.accounts.models import User
+
+from .keys import parse_key, secret_matches
+from .models import ApiKey
+
+# Write last use at most this often per key, not on every call.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[User, ApiKey] | None:
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header:
+            return None
+        keyword, _sep, raw = header.partition(" ")
+        if keyword != self.keyword or not raw.strip():
+            raise exceptions.AuthenticationFailed(
+                _("Send the key as “Authorization: Bearer <key>”.")
+            )
+        return self._check(raw.strip())
+
+    def _check(self, raw: str) -> tuple[User, ApiKey]:
+        parsed = parse_key(raw)
+        key = (
+            ApiKey.objects.select_related("operator__group", "created_by")
+            .filter(prefix=parsed.prefix)
+            .first()
+            if parsed
+            else None
+        )
+        if key is None or parsed is None or not secret_matches(parsed.secret, key.secret_hash):
+            raise exceptions.AuthenticationFailed(_("The API key is not valid."))
+        if key.revoked_at is not None:
+            raise exceptions.AuthenticationFailed(_("The API key has been revoked."))
+        if key.expires_at is not None and key.expires_at <= timezone.now():
+            raise exceptions.AuthenticationFailed(_("The API key has expired."))
+        if not key.created_by.is_active or key.created_by.operator_id != key.operator_id:
+            raise exceptions.AuthenticationFailed(_("The API key's owner is no longer active."))
+        self._touch(key)
+        return key.created_by, key
+
+    def _touch(self, key: ApiKey) -> None:
+        now = timezone.now()
+        if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'

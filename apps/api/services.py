@@ -1,0 +1,126 @@
+"""Writes of the operator API: keys, quota reservations and usage records."""
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import OrganisationRole, User
+from apps.authorizations.models import Authorization
+from apps.core.errors import IllegalTransition, NotAllowed
+
+from .keys import new_key
+from .models import ApiKey, DailyUsage, UsageRecord
+
+
+def _require_operator_admin(actor: User, operator_id: int) -> None:
+    if actor.operator_id != operator_id or actor.organisation_role != OrganisationRole.ADMIN:
+        raise NotAllowed(_("Only the operator's administrators manage its API keys."))
+
+
+@transaction.atomic
+def api_key_create(
+    *,
+    actor: User,
+    name: str,
+    expires_at: datetime | None = None,
+    authorizations: Iterable[Authorization] = (),
+) -> tuple[ApiKey, str]:
+    """Create a key for the actor's operator; the full key is returned once and never stored."""
+    if actor.operator_id is None:
+        raise NotAllowed(_("Only operators have API keys."))
+    _require_operator_admin(actor, actor.operator_id)
+    chosen = list(authorizations)
+    if any(a.operator_id != actor.operator_id for a in chosen):
+        raise NotAllowed(_("A key can only be limited to the operator's own authorizations."))
+    raw, prefix, secret_hash = new_key()
+    key = ApiKey(
+        operator_id=actor.operator_id, name=name, prefix=prefix, secret_hash=secret_hash,
+        created_by=actor, expires_at=expires_at,
+    )  # fmt: skip
+    key._history_user = actor  # type: ignore[attr-defined]
+    key._change_reason = _("created")  # type: ignore[attr-defined]
+    key.save()
+    key.authorizations.set(chosen)
+    return key, raw
+
+
+@transaction.atomic
+def api_key_revoke(*, key: ApiKey, actor: User) -> ApiKey:
+    key = ApiKey.objects.select_for_update().get(pk=key.pk)
+    _require_operator_admin(actor, key.operator_id)
+    if key.revoked_at is not None:
+        raise IllegalTransition(_("This key is already revoked."))
+    key.revoked_at = timezone.now()
+    key.revoked_by = actor
+    key._history_user = actor  # type: ignore[attr-defined]
+    key._change_reason = _("revoked")  # type: ignore[attr-defined]
+    key.save(update_fields=["revoked_at", "revoked_by"])
+    return key
+
+
+class QuotaExceeded(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("daily row quota exceeded")
+        self.retry_after = retry_after
+
+
+def _day_row(authorization: Authorization, day: date) -> None:
+    try:
+        with transaction.atomic():
+            DailyUsage.objects.get_or_create(authorization=authorization, day=day)
+    except IntegrityError:  # created by a concurrent call between the get and the create
+        pass
+
+
+def seconds_until_tomorrow(now: datetime | None = None) -> int:
+    now = timezone.localtime(now)
+    tomorrow = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(1, int((tomorrow - now).total_seconds()))
+
+
+def quota_reserve(*, authorization: Authorization, rows: int) -> int:
+    """Reserve up to ``rows`` of today's quota, atomically; returns how many were reserved.
+
+    One conditional UPDATE per call, so concurrent calls can never overshoot the quota. A call
+    that finds no room raises QuotaExceeded; one that finds some room gets what is left.
+    """
+    day = timezone.localdate()
+    _day_row(authorization, day)
+    usage = DailyUsage.objects.filter(authorization=authorization, day=day)
+    quota = authorization.daily_row_quota
+    if usage.filter(rows__lte=quota - rows).update(rows=F("rows") + rows, calls=F("calls") + 1):
+        return rows
+    # Not enough for the whole page: take what is left, if anything, in a locked read-modify.
+    with transaction.atomic():
+        current = usage.select_for_update().get()
+        left = max(0, quota - current.rows)
+        if left == 0:
+            raise QuotaExceeded(seconds_until_tomorrow())
+        current.rows += left
+        current.calls += 1
+        current.save(update_fields=["rows", "calls"])
+        return left
+
+
+def quota_release(*, authorization: Authorization, rows: int) -> None:
+    """Give back the part of a reservation that the call did not use."""
+    if rows > 0:
+        DailyUsage.objects.filter(
+            authorization=authorization, day=timezone.localdate(), rows__gte=rows
+        ).update(rows=F("rows") - rows)
+
+
+def count_call(*, authorization: Authorization) -> None:
+    """Count a call that returns no rows (aggregate, verify)."""
+    day = timezone.localdate()
+    _day_row(authorization, day)
+    DailyUsage.objects.filter(authorization=authorization, day=day).update(calls=F("calls") + 1)
+
+
+def usage_record(**fields: Any) -> UsageRecord:
+    return UsageRecord.objects.create(**fields)
