@@ -188,3 +188,9 @@ AUTHORIZATION_DEFAULT_REVENUE_SHARE = env_decimal(
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Largest data-zone upload (CSV or XLSX) accepted, in bytes; refused before the file is read.
 DATAZONE_MAX_UPLOAD_BYTES = env_int("DATAZONE_MAX_UPLOAD_BYTES", 2 * 1024**3, minimum=1)
+
+# Operator API: requests per key (fixed window: N/s, N/min or N/hour), the smallest group an
+# aggregate may show ("available but invisible"), and the largest page of records.
+API_KEY_RATE = env_str("API_KEY_RATE", "600/min")
+API_AGGREGATE_MIN_GROUP = env_int("API_AGGREGATE_MIN_GROUP", 10, minimum=1)
+API_MAX_PAGE_SIZE = 1000
