@@ -1,2 +1,12 @@
+"""Public transparency pages (no login); included at the site root."""
+
+from django.urls import path
+
+from . import views_public
+
 app_name = "authorizations"
-urlpatterns: list = []
+urlpatterns = [
+    path("disclosure/", views_public.disclosure, name="disclosure"),
+    path("disclosure.csv", views_public.disclosure_csv, name="disclosure-csv"),
+    path("scenarios/", views_public.scenarios, name="scenarios"),
+]

@@ -20,6 +20,8 @@ def navigation_for(user: User | None) -> list[Link]:
     links = [
         Link(_("Home"), reverse("home")),
         Link(_("Catalog"), reverse("catalog:list")),
+        Link(_("Disclosure"), reverse("authorizations:disclosure")),
+        Link(_("Scenarios"), reverse("authorizations:scenarios")),
     ]
     if user is None or not user.is_authenticated:
         return links

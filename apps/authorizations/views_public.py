@@ -1,0 +1,165 @@
+"""Public transparency pages: the authorizations in force and the scenarios they serve.
+
+The implementing body publicly discloses each authorization: its object, content, scope and time
+limit (实施规范 27号, ../shared/domain.md "What the national rules add"). Nobody logs in here.
+"""
+
+import csv
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import django_filters
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.catalog.choices import Sector
+from apps.catalog.models import CatalogEntry
+from apps.organisations.models import Department, Operator
+
+from .choices import FeeBasis
+from .models import Authorization, AuthorizationQuerySet, Scenario
+from .selectors import authorizations_disclosed
+
+PAGE_SIZE = 100
+SCENARIO_PAGE_SIZE = 20
+CSV_CHUNK_SIZE = 500
+
+
+def _departments_in_force(request: HttpRequest) -> QuerySet[Department]:
+    in_force = Authorization.objects.in_force().filter(entry__department=OuterRef("pk"))
+    return Department.objects.filter(Exists(in_force)).order_by("code")
+
+
+def _operators_in_force(request: HttpRequest) -> QuerySet[Operator]:
+    in_force = Authorization.objects.in_force().filter(operator=OuterRef("pk"))
+    return Operator.objects.filter(Exists(in_force)).order_by("name")
+
+
+class DisclosureFilter(django_filters.FilterSet):
+    """Filters of the disclosure page and its CSV; only values in force are offered."""
+
+    department = django_filters.ModelChoiceFilter(
+        field_name="entry__department",
+        queryset=_departments_in_force,
+        to_field_name="code",
+        label=gettext_lazy("providing department"),
+    )
+    operator = django_filters.ModelChoiceFilter(
+        queryset=_operators_in_force, to_field_name="credit_code", label=gettext_lazy("operator")
+    )
+    fee_basis = django_filters.ChoiceFilter(
+        choices=FeeBasis.choices, label=gettext_lazy("fee basis")
+    )
+    sector = django_filters.ChoiceFilter(
+        field_name="entry__sector", choices=Sector.choices, label=gettext_lazy("sector")
+    )
+
+    class Meta:
+        model = Authorization
+        fields = ["department", "operator", "fee_basis", "sector"]
+
+
+def _filtered(request: HttpRequest) -> DisclosureFilter:
+    return DisclosureFilter(request.GET, queryset=authorizations_disclosed(), request=request)
+
+
+def disclosure(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filterset": filterset, "page_obj": page, "csv_query": query.urlencode()}
+    # A hand-made URL with an unknown value: say which parameter, list without it.
+    status = 400 if filterset.errors else 200
+    return render(request, "authorizations/public/disclosure.html", context, status=status)
+
+
+class _Echo:
+    """csv.writer writes into this and gets the line back, so rows can be streamed."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value: str) -> str:
+    # A leading =, +, - or @ would make a spreadsheet run the text as a formula.
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _moment(value: Any) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _csv_header() -> list[str]:
+    return [
+        _("Operator"), _("Unified social credit code"), _("Entry identifier"), _("Entry title"),
+        _("Providing department"), _("Sector"), _("Scenario"), _("Use"), _("Valid from"),
+        _("Valid until"), _("Fee basis"),
+    ]  # fmt: skip
+
+
+def _csv_row(authorization: Authorization) -> list[str]:
+    entry, scenario = authorization.entry, authorization.scenario
+    return [
+        _cell(authorization.operator.name), authorization.operator.credit_code,
+        entry.identifier, _cell(entry.title), _cell(entry.department.name),
+        str(entry.get_sector_display()), _cell(scenario.title), str(scenario.get_use_display()),
+        _moment(authorization.valid_from), _moment(authorization.valid_until),
+        str(authorization.get_fee_basis_display()),
+    ]  # fmt: skip
+
+
+def _csv_lines(authorizations: AuthorizationQuerySet, language: str) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # The body is produced after the view returns: keep the request's language for the labels.
+    with translation.override(language):
+        yield "\ufeff"  # the byte order mark tells Excel the file is UTF-8 (Chinese text)
+        yield writer.writerow(_csv_header())
+        for authorization in authorizations.iterator(chunk_size=CSV_CHUNK_SIZE):
+            yield writer.writerow(_csv_row(authorization))
+
+
+def disclosure_csv(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    if filterset.errors:
+        names = ", ".join(sorted(filterset.errors))
+        message = _("Unknown value of: %(names)s") % {"names": names}
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    response = StreamingHttpResponse(
+        _csv_lines(filterset.qs, translation.get_language()),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="disclosure.csv"'
+    return response
+
+
+def _scenarios_in_force() -> QuerySet[Scenario]:
+    in_force = Authorization.objects.in_force()
+    authorized = Prefetch(
+        "authorizations",
+        queryset=in_force.select_related("entry").order_by("entry__identifier"),
+        to_attr="authorizations_in_force",
+    )
+    return (
+        Scenario.objects.filter(Exists(in_force.filter(scenario=OuterRef("pk"))))
+        .select_related("operator")
+        .prefetch_related(authorized)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _entries(authorizations: Iterable[Authorization]) -> list[CatalogEntry]:
+    # A renewal may overlap the authorization it renews: list each entry once.
+    return list({a.entry_id: a.entry for a in authorizations}.values())
+
+
+def scenarios(request: HttpRequest) -> HttpResponse:
+    page = Paginator(_scenarios_in_force(), SCENARIO_PAGE_SIZE).get_page(request.GET.get("page"))
+    for scenario in page:
+        scenario.authorized_entries = _entries(scenario.authorizations_in_force)  # type: ignore[attr-defined]
+    return render(request, "authorizations/public/scenarios.html", {"page_obj": page})
