@@ -10,6 +10,7 @@ urlpatterns = [
     path("departments/catalog/", include("apps.catalog.urls_department")),
     path("departments/applications/", include("apps.authorizations.urls_department")),
     path("operator/", include("apps.authorizations.urls_operator")),
+    path("operator/api-keys/", include("apps.api.urls_keys")),
     path("departments/data/", include("apps.datazone.urls")),
     path("api/", include("config.api_urls")),
     path("accounts/", include("apps.accounts.urls")),
