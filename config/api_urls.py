@@ -2,8 +2,9 @@
 
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.api import views_account
 from apps.catalog import api as catalog_api
 
 v1_patterns = [
@@ -13,6 +14,12 @@ v1_patterns = [
         catalog_api.CatalogEntryDetailApi.as_view(),
         name="api-catalog-detail",
     ),
+    path(
+        "authorizations/",
+        views_account.AuthorizationListApi.as_view(),
+        name="api-authorizations",
+    ),
+    path("usage/", views_account.UsageApi.as_view(), name="api-usage"),
 ]
 
 urlpatterns = [
@@ -20,5 +27,5 @@ urlpatterns = [
     path("v1/", RedirectView.as_view(pattern_name="api-docs"), name="api-v1"),
     path("v1/", include(v1_patterns)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -75,3 +75,12 @@ def test_home_runs_a_constant_number_of_queries(
     client.force_login(department_member)
     with django_assert_max_num_queries(4):
         client.get(reverse("home"))
+
+
+def test_pages_carry_a_content_security_policy(client, db):
+    response = client.get(reverse("home"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy
+    assert "onchange=" not in response.text  # no inline handlers the policy would block
