@@ -30,7 +30,10 @@ setup: $(BIN)/.installed
 seed: setup
 	$(BIN)/python manage.py seed_demo
 
+# The data zone worker loads uploads in the background beside the server; both stop together.
 run: seed
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/python manage.py datazone_worker & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(BIN)/.installed

@@ -77,21 +77,25 @@ def rows_file(rows: int) -> Path:
 
 
 def prepare() -> None:
-    """Migrate, make the bench entry, and drop the tables of earlier runs."""
+    """Migrate, make the bench entry, and drop what an interrupted earlier run left."""
     import django
 
     django.setup()
     from django.core.management import call_command
 
+    call_command("migrate", verbosity=0)
+    _bench_entry()
+    drop_versions()
+
+
+def drop_versions() -> None:
+    """The bench entry's versions and their tables: each run measures a first load."""
     from apps.datazone.models import DataVersion
     from apps.datazone.storage import table_store
 
-    call_command("migrate", verbosity=0)
-    entry = _bench_entry()
     store = table_store()
-    for version in DataVersion.objects.filter(entry=entry):
+    for version in DataVersion.objects.filter(entry__identifier=IDENTIFIER):
         store.drop_table(store.table_name(version.pk))
-        version.file.delete(save=False)
         version.delete()
 
 
@@ -140,11 +144,12 @@ def child(path: Path) -> None:
 
 
 def measure_portal(path: Path) -> dict[str, float]:
-    output = subprocess.run(
-        [sys.executable, __file__, "--child", str(path)],
-        check=True, capture_output=True, text=True,
-        env={**os.environ, "MEDIA_ROOT": tempfile.mkdtemp(prefix="portal-bench-media-")},
-    ).stdout  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="portal-bench-media-") as media:
+        output = subprocess.run(
+            [sys.executable, __file__, "--child", str(path)],
+            check=True, capture_output=True, text=True, env={**os.environ, "MEDIA_ROOT": media},
+        ).stdout  # fmt: skip
+    drop_versions()
     result = json.loads(output.strip().splitlines()[-1])
     assert result["status"] == "live", result
     return result

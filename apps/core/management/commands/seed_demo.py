@@ -4,25 +4,31 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from apps.api.demo import seed_api_key
 from apps.authorizations.demo import seed_authorizations
 from apps.catalog.demo import seed_catalog
+from apps.datazone.demo import seed_datazone
 from apps.organisations.demo import seed_organisations
 
 
 class Command(BaseCommand):
-    help = "Load demo organisations, users, catalog entries and authorizations (idempotent)."
+    help = "Load demo organisations, users, catalog, authorizations, rows and a key (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisations = seed_organisations()
         entries = seed_catalog(organisations)
         applications = seed_authorizations(organisations)
+        versions = seed_datazone()
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data: {len(organisations.departments)} departments, "
                 f"{len(organisations.operators)} operators, {len(organisations.logins)} users, "
-                f"{entries} catalog entries, {applications} applications"
+                f"{entries} catalog entries, {applications} applications, "
+                f"{versions} data versions loaded"
             )
         )
         self.stdout.write("demo logins (username / password):")
         for username, password in organisations.logins:
             self.stdout.write(f"  {username:<14} {password}")
+        # Last, and on one line of its own, so scripts and the README can pick the key up.
+        self.stdout.write(f"demo API key: {seed_api_key()}")

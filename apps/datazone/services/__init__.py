@@ -1,0 +1,31 @@
+"""Every write of the data zone. Views, commands and the admin call these and nothing else."""
+
+from .loading import (
+    ABANDONED_AFTER,
+    data_version_claim_next,
+    data_version_load_file,
+    data_version_process,
+    data_versions_recover_abandoned,
+)
+from .versions import (
+    ROLLBACK_PERMISSION,
+    check_file_name,
+    check_upload_size,
+    data_version_rollback,
+    data_version_upload,
+    this_worker,
+)
+
+__all__ = [
+    "ABANDONED_AFTER",
+    "ROLLBACK_PERMISSION",
+    "check_file_name",
+    "check_upload_size",
+    "data_version_claim_next",
+    "data_version_load_file",
+    "data_version_process",
+    "data_version_rollback",
+    "data_version_upload",
+    "data_versions_recover_abandoned",
+    "this_worker",
+]

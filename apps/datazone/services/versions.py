@@ -1,0 +1,163 @@
+"""Versions as records: queue an upload, move a version's status, the bureau rollback."""
+
+import os
+import socket
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.catalog.models import CatalogEntry
+from apps.core.errors import IllegalTransition, NotAllowed
+
+from .. import ingest
+from ..choices import (
+    COMPLETE_STATUSES,
+    TRANSITIONS,
+    UPLOAD_ENTRY_STATUSES,
+    EncodingChoice,
+    VersionStatus,
+)
+from ..models import DataVersion
+from ..storage import table_store
+
+ROLLBACK_PERMISSION = "datazone.rollback_dataversion"
+
+
+def this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def data_version_upload(
+    *, entry: CatalogEntry, actor: User, file: File, encoding: str = EncodingChoice.AUTO
+) -> DataVersion:
+    """A department member uploads rows for one of the department's entries: queued for the
+    worker."""
+    if actor.department_id is None or actor.department_id != entry.department_id:
+        raise NotAllowed(_("Only members of the providing department may upload its data."))
+    return create_version(
+        entry=entry, actor=actor, file=file, filename=file.name or "", encoding=encoding,
+        status=VersionStatus.QUEUED,
+    )  # fmt: skip
+
+
+def check_upload_size(size: int) -> None:
+    limit = settings.DATAZONE_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise ValidationError(
+            _("The file is larger than the limit of %(limit)s bytes.") % {"limit": limit},
+            code="too_large",
+        )
+
+
+def check_file_name(filename: str) -> str:
+    file_format = ingest.file_format_of(filename)
+    if file_format is None:
+        raise ValidationError(
+            _("Upload a CSV (.csv, .txt) or Excel (.xlsx) file; save older .xls files as .xlsx."),
+            code="format",
+        )
+    return file_format
+
+
+@transaction.atomic
+def create_version(
+    *,
+    entry: CatalogEntry,
+    actor: User | None,
+    file: File,
+    filename: str,
+    encoding: str,
+    status: str,
+) -> DataVersion:
+    check_upload_size(file.size or 0)
+    file_format = check_file_name(filename)
+    if encoding not in EncodingChoice.values:
+        raise ValidationError(_("Choose a known encoding."), code="encoding")
+    # The entry row is the lock that hands out version numbers one at a time.
+    entry = CatalogEntry.objects.select_for_update().get(pk=entry.pk)
+    _check_entry_takes_data(entry)
+    number = (entry.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = DataVersion(
+        entry=entry, number=number, status=status, file_format=file_format,
+        requested_encoding=encoding, original_filename=PurePath(filename).name[-255:],
+        size_bytes=file.size or 0, uploaded_by=actor,
+    )  # fmt: skip
+    if status == VersionStatus.LOADING:
+        mark_claimed(version)
+    version.file.save(version.original_filename, file, save=False)
+    version._history_user = actor  # type: ignore[attr-defined]
+    version._change_reason = _("uploaded")  # type: ignore[attr-defined]
+    version.save()
+    return version
+
+
+def _check_entry_takes_data(entry: CatalogEntry) -> None:
+    if entry.status not in UPLOAD_ENTRY_STATUSES:
+        raise IllegalTransition(
+            _("A %(status)s entry takes no new data.") % {"status": entry.get_status_display()}
+        )
+    if not entry.fields.exists():
+        raise ValidationError(_("Describe the entry's fields before uploading data."), "no_fields")
+
+
+def move_version(
+    version: DataVersion, to_status: str, *, actor: User | None, reason: str, **changes: Any
+) -> DataVersion:
+    """Change a locked version's status: check the move, save what changed, record who and why."""
+    if to_status not in TRANSITIONS[version.status]:
+        raise IllegalTransition(
+            _("A %(current)s version cannot become %(target)s.")
+            % {"current": version.get_status_display(), "target": VersionStatus(to_status).label}
+        )
+    version.status = to_status
+    version.is_live = to_status == VersionStatus.LIVE
+    for name, value in changes.items():
+        setattr(version, name, value)
+    version._history_user = actor  # type: ignore[attr-defined]
+    version._change_reason = reason  # type: ignore[attr-defined]
+    version.save(update_fields=["status", "is_live", *changes])
+    return version
+
+
+def lock_version(version: DataVersion) -> DataVersion:
+    # No select_related: on PostgreSQL it would lock the joined entry and user rows too.
+    return DataVersion.objects.select_for_update().get(pk=version.pk)
+
+
+def mark_claimed(version: DataVersion) -> None:
+    now = timezone.now()
+    version.started_at, version.heartbeat_at, version.worker = now, now, this_worker()
+
+
+@transaction.atomic
+def data_version_rollback(*, version: DataVersion, actor: User, reason: str) -> DataVersion:
+    """The bureau makes an earlier complete version live again, saying why (issue 4, §5)."""
+    if actor.bureau_id is None or not actor.has_perm(ROLLBACK_PERMISSION):
+        raise NotAllowed(_("Only bureau reviewers and approvers may roll data versions back."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason for this decision.")}, code="reason")
+    versions = list(
+        DataVersion.objects.select_for_update().filter(entry_id=version.entry_id).order_by("pk")
+    )
+    target = next(v for v in versions if v.pk == version.pk)
+    if target.status not in COMPLETE_STATUSES or target.is_live:
+        raise IllegalTransition(
+            _("A %(status)s version cannot be made live again.")
+            % {"status": target.get_status_display()}
+        )
+    store = table_store()
+    if not store.table_exists(target.table_name):
+        raise IllegalTransition(_("The rows of this version are no longer stored."))
+    current = next((v for v in versions if v.is_live), None)
+    if current is not None:
+        move_version(current, VersionStatus.ROLLED_BACK, actor=actor, reason=reason)
+    return move_version(target, VersionStatus.LIVE, actor=actor, reason=reason)
