@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.catalog.models import CatalogEntry
+from apps.cdo.selectors import active_cdo_assignment
 from apps.organisations.demo import DemoOrganisations, department_user
 from apps.organisations.models import Operator
 
@@ -98,7 +99,9 @@ def _scenario(operator: Operator, title: str, use: str, entry: CatalogEntry) -> 
 
 
 def _advance(application: Application, state: str, people: dict[str, User]) -> None:
-    department_admin = department_user(application.entry.department, "admin")
+    department = application.entry.department
+    cdo = active_cdo_assignment(department=department)
+    department_admin = cdo.user if cdo else department_user(department, "admin")
     if state == "withdrawn":
         services.application_withdraw(application=application, actor=application.applicant)
         return

@@ -62,6 +62,7 @@ class Sensitivity(models.TextChoices):
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("draft")
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("awaiting the CDO's confirmation")
     SUBMITTED = "submitted", _("submitted for review")
     RETURNED = "returned", _("returned for changes")
     PUBLISHED = "published", _("published")
@@ -70,17 +71,21 @@ class Status(models.TextChoices):
 
 
 # The life cycle: draft → submitted → (returned → submitted …) → published | rejected;
-# published → retired. Anything else is refused.
+# published → retired. Where the department requires it, a submission first waits for its
+# CDO's confirmation (draft → awaiting confirmation → submitted, or back to returned).
+# Anything else is refused.
 TRANSITIONS: dict[str, set[str]] = {
-    Status.DRAFT: {Status.SUBMITTED},
+    Status.DRAFT: {Status.SUBMITTED, Status.AWAITING_CONFIRMATION},
+    Status.AWAITING_CONFIRMATION: {Status.SUBMITTED, Status.RETURNED},
     Status.SUBMITTED: {Status.RETURNED, Status.PUBLISHED, Status.REJECTED},
-    Status.RETURNED: {Status.SUBMITTED},
+    Status.RETURNED: {Status.SUBMITTED, Status.AWAITING_CONFIRMATION},
     Status.PUBLISHED: {Status.RETIRED},
     Status.REJECTED: set(),
     Status.RETIRED: set(),
 }
-# Moves made by the providing department; every other move is the bureau's.
-DEPARTMENT_MOVES = {Status.SUBMITTED}
+# Moves made by the providing department (submitting, and its CDO confirming or returning a
+# submission); every other move is the bureau's.
+DEPARTMENT_MOVES = {Status.SUBMITTED, Status.AWAITING_CONFIRMATION}
 # Moves that must say why.
 MOVES_NEEDING_REASON = {Status.RETURNED, Status.REJECTED, Status.RETIRED}
 EDITABLE_STATUSES = {Status.DRAFT, Status.RETURNED}

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 
 from apps.accounts.models import User
+from apps.cdo.selectors import active_cdo_assignment
 from apps.organisations.demo import DemoOrganisations, department_user
 from apps.organisations.models import Department
 
@@ -18,6 +19,7 @@ FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo_catalog.json"
 # The moves that bring a new draft to the fixture's status, each with the demo comment.
 PATHS: dict[str, list[tuple[str, str]]] = {
     "draft": [],
+    "awaiting_confirmation": [("submitted", "")],
     "submitted": [("submitted", "")],
     "returned": [("submitted", ""), ("returned", "请补充各字段的取值说明和更新时间。")],
     "published": [("submitted", ""), ("published", "")],
@@ -48,7 +50,12 @@ def _create(spec: dict[str, Any], *, department: Department, reviewer: User) -> 
         department=department, actor=clerk, data=data, fields=spec["fields"]
     )
     for status, comment in PATHS[spec["status"]]:
-        actor = clerk if status == "submitted" else reviewer
+        if status == "submitted":
+            entry = services.catalog_entry_submit(entry=entry, actor=clerk)
+            if entry.status == "awaiting_confirmation" and spec["status"] != entry.status:
+                cdo = active_cdo_assignment(department=department)
+                entry = services.catalog_entry_confirm(entry=entry, actor=cdo.user)  # type: ignore[union-attr]
+            continue
         entry = services.catalog_entry_transition(
-            entry=entry, actor=actor, to_status=status, comment=comment
+            entry=entry, actor=reviewer, to_status=status, comment=comment
         )

@@ -115,7 +115,7 @@ class CatalogEntry(models.Model):
     grade = models.CharField(_("classification grade"), max_length=20, choices=Grade.choices)
     openness = models.CharField(_("openness"), max_length=20, choices=Openness.choices)
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+        _("status"), max_length=30, choices=Status.choices, default=Status.DRAFT, editable=False
     )
     review_comment = models.TextField(_("last review comment"), blank=True, editable=False)
     created_by = models.ForeignKey(

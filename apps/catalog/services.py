@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, User
+from apps.cdo.selectors import is_active_cdo
 from apps.core.errors import IllegalTransition, NotAllowed
 from apps.organisations.models import Department
 
@@ -150,8 +151,21 @@ def catalog_entry_update(
 
 
 def _check_actor(entry: CatalogEntry, actor: User, to_status: str) -> None:
-    if to_status in DEPARTMENT_MOVES:
-        _require_own_department(entry=entry, department=entry.department, actor=actor)
+    department = entry.department
+    if entry.status == Status.AWAITING_CONFIRMATION:
+        # The CDO's confirmation: only the department's CDO in office at this moment.
+        if not is_active_cdo(user=actor, department=department):
+            raise NotAllowed(_("Only the department's chief data officer in office may confirm."))
+    elif to_status in DEPARTMENT_MOVES:
+        _require_own_department(entry=entry, department=department, actor=actor)
+        if to_status == Status.SUBMITTED and department.submissions_need_cdo_confirmation:
+            raise IllegalTransition(
+                _("This department's submissions go to the bureau after its CDO confirms them.")
+            )
+        if to_status == Status.AWAITING_CONFIRMATION and not (
+            department.submissions_need_cdo_confirmation
+        ):
+            raise IllegalTransition(_("This department's submissions need no CDO confirmation."))
     elif actor.role != Role.BUREAU or not actor.has_perm("catalog.review_catalogentry"):
         raise NotAllowed(_("Only bureau reviewers and approvers may review catalog entries."))
 
@@ -171,15 +185,16 @@ def catalog_entry_transition(
     comment = comment.strip()
     if to_status in MOVES_NEEDING_REASON and not comment:
         raise ValidationError({"comment": _("Give a reason for this decision.")}, code="reason")
-    if to_status == Status.SUBMITTED:
+    if to_status in (Status.SUBMITTED, Status.AWAITING_CONFIRMATION):
         fields = list(entry.fields.values("name", "sensitivity"))
         if not fields:
             raise ValidationError(_("Describe at least one field before submitting."), code="empty")
         check_entry_rules(grade=entry.grade, openness=entry.openness, fields=fields)
+    if to_status == Status.SUBMITTED:
         entry.submitted_at = timezone.now()
     if to_status == Status.PUBLISHED:
         entry.published_at = timezone.now()
-    if to_status != Status.SUBMITTED:
+    if to_status not in (Status.SUBMITTED, Status.AWAITING_CONFIRMATION):
         # The department's response on resubmission lives in the history's reason; the
         # reviewer's last comment stays visible until the next review.
         entry.review_comment = comment
@@ -191,8 +206,27 @@ def catalog_entry_transition(
 
 
 def catalog_entry_submit(*, entry: CatalogEntry, actor: User, comment: str = "") -> CatalogEntry:
+    """Submit for review; where the department requires it, first to its CDO."""
+    target = (
+        Status.AWAITING_CONFIRMATION
+        if entry.department.submissions_need_cdo_confirmation
+        and entry.status != Status.AWAITING_CONFIRMATION
+        else Status.SUBMITTED
+    )
+    return catalog_entry_transition(entry=entry, actor=actor, to_status=target, comment=comment)
+
+
+def catalog_entry_confirm(*, entry: CatalogEntry, actor: User, comment: str = "") -> CatalogEntry:
+    """The CDO confirms a submission, which then goes to the bureau."""
     return catalog_entry_transition(
         entry=entry, actor=actor, to_status=Status.SUBMITTED, comment=comment
+    )
+
+
+def catalog_entry_cdo_return(*, entry: CatalogEntry, actor: User, comment: str) -> CatalogEntry:
+    """The CDO sends a submission back to the department's members, with the reason."""
+    return catalog_entry_transition(
+        entry=entry, actor=actor, to_status=Status.RETURNED, comment=comment
     )
 
 

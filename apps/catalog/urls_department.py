@@ -9,4 +9,5 @@ urlpatterns = [
     path("<str:identifier>/", views.entry_detail, name="detail"),
     path("<str:identifier>/edit/", views.entry_edit, name="edit"),
     path("<str:identifier>/submit/", views.entry_submit, name="submit"),
+    path("<str:identifier>/confirm/", views.entry_confirm, name="confirm"),
 ]

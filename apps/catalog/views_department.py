@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import User
+from apps.cdo.selectors import is_active_cdo
 from apps.core.errors import DomainError
 
 from . import selectors, services
-from .choices import TRANSITIONS, Status
+from .choices import Status
 from .forms import CatalogEntryEditor, StatusFilterForm, SubmissionForm, error_text
 from .models import CatalogEntry, CatalogField
 
@@ -55,7 +56,9 @@ def entry_detail(request: HttpRequest, identifier: str) -> HttpResponse:
         "field_history": CatalogField.history.filter(entry_id=entry.pk)
         .select_related("history_user")
         .order_by("-history_date", "-history_id"),
-        "can_submit": Status.SUBMITTED in TRANSITIONS[entry.status],
+        "can_submit": entry.status in (Status.DRAFT, Status.RETURNED),
+        "can_confirm": entry.status == Status.AWAITING_CONFIRMATION
+        and is_active_cdo(user=user, department=entry.department),
         "submission": SubmissionForm(),
     }
     return render(request, "catalog/department/detail.html", context)
@@ -139,4 +142,28 @@ def entry_submit(request: HttpRequest, identifier: str) -> HttpResponse:
         messages.error(request, error_text(error))
     else:
         messages.success(request, _("The entry was submitted for review."))
+    return redirect("department_catalog:detail", identifier=entry.identifier)
+
+
+@login_required
+@require_POST
+def entry_confirm(request: HttpRequest, identifier: str) -> HttpResponse:
+    """The department's CDO confirms a submission (to the bureau) or returns it (with reason)."""
+    user = _department_member(request)
+    entry = selectors.catalog_entry_of_department(user=user, identifier=identifier)
+    submission = SubmissionForm(request.POST)
+    comment = submission.cleaned_data["comment"] if submission.is_valid() else ""
+    confirm = request.POST.get("decision") == "confirm"
+    service = services.catalog_entry_confirm if confirm else services.catalog_entry_cdo_return
+    try:
+        service(entry=entry, actor=user, comment=comment)
+    except (ValidationError, DomainError) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(
+            request,
+            _("The entry was sent to the data bureau.")
+            if confirm
+            else _("The entry was returned."),
+        )
     return redirect("department_catalog:detail", identifier=entry.identifier)

@@ -51,6 +51,13 @@ class Department(models.Model):
         related_name="children",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    submissions_need_cdo_confirmation = models.BooleanField(
+        _("catalog submissions need the CDO's confirmation"),
+        default=False,
+        help_text=_(
+            "When set, an entry goes to the bureau only after the department's CDO confirms it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("department")

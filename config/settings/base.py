@@ -36,8 +36,10 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.catalog",
     "apps.authorizations",
+    "apps.cdo",
     "apps.datazone",
     "apps.api",
+    "apps.revenue",
 ]
 
 MIDDLEWARE = [
@@ -212,3 +214,14 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# Large-transaction support (Guiyang programme, item 7; apps/revenue/services/support.py): a
+# locally tax-paying operator whose certified annual transaction amount is more than the
+# threshold gets the rate of it, at most the cap in total, within one year of first qualifying.
+REVENUE_SUPPORT_THRESHOLD = env_decimal(
+    "REVENUE_SUPPORT_THRESHOLD", "5000000", minimum="0", maximum="999999999999.99"
+)
+REVENUE_SUPPORT_RATE = env_decimal("REVENUE_SUPPORT_RATE", "0.01", minimum="0", maximum="1")
+REVENUE_SUPPORT_CAP = env_decimal(
+    "REVENUE_SUPPORT_CAP", "1000000", minimum="0", maximum="999999999999.99"
+)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import OrganisationRole, User
 from apps.catalog.choices import Grade, Openness
 from apps.catalog.models import CatalogEntry
+from apps.cdo.selectors import department_has_cdo_system, is_active_cdo
 from apps.core.errors import IllegalTransition, NotAllowed
 from apps.organisations.models import Department, Operator
 
@@ -164,8 +165,10 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
 
 
 def may_give_department_opinion(actor: User, department: Department) -> bool:
-    """The providing department's opinion is given by its administrator (its CDO, once CDO
-    assignments exist)."""
+    """The providing department's opinion is given by its active Chief Data Officer. A
+    department that has never had a CDO assignment is represented by its administrators."""
+    if department_has_cdo_system(department=department):
+        return is_active_cdo(user=actor, department=department)
     return (
         actor.department_id == department.pk and actor.organisation_role == OrganisationRole.ADMIN
     )
@@ -177,7 +180,12 @@ def application_department_opinion(
 ) -> Application:
     application = _locked(application)
     if not may_give_department_opinion(actor, application.entry.department):
-        raise NotAllowed(_("Only the providing department's administrator may give its opinion."))
+        raise NotAllowed(
+            _(
+                "Only the providing department's chief data officer (or, where it has none, its "
+                "administrator) may give its opinion."
+            )
+        )
     comment = comment.strip()
     if not agree and not comment:
         raise ValidationError({"comment": _("Say why the department disagrees.")}, code="reason")

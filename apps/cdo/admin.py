@@ -1,0 +1,198 @@
+"""The bureau appoints and ends chief data officers here; every write goes through services."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from apps.accounts.models import User
+from apps.core.errors import DomainError
+
+from . import services
+from .models import CdoAssignment
+
+
+class TermFilter(admin.SimpleListFilter):
+    title = gettext_lazy("term")
+    parameter_name = "term"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("active", gettext_lazy("in office")), ("ended", gettext_lazy("term ended"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[CdoAssignment]) -> Any:
+        if self.value() == "active":
+            return queryset.active()  # type: ignore[attr-defined]
+        if self.value() == "ended":
+            return queryset.filter(term_end__lte=timezone.now())
+        return queryset
+
+
+class AppointForm(forms.ModelForm):
+    class Meta:
+        model = CdoAssignment
+        fields = [
+            "department",
+            "user",
+            "title",
+            "phone",
+            "email",
+            "document_number",
+            "document",
+            "term_start",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(
+            department__isnull=False, is_active=True
+        ).select_related("department")
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.department} · {u.get_full_name() or u.username}"
+        )
+        self.fields["term_start"].required = False
+        self.fields["term_start"].help_text = _("Leave empty to start now.")
+
+
+class EndForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for ending"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+@admin.register(CdoAssignment)
+class CdoAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ("department", "cdo_name", "title", "term_start", "term_end", "status")
+    list_filter = (TermFilter, "department__kind", "department")
+    list_select_related = ("department", "user")
+    search_fields = ("department__name", "department__code", "user__username", "user__first_name")
+    readonly_fields = (
+        "department",
+        "user",
+        "title",
+        "phone",
+        "email",
+        "document_number",
+        "document",
+        "term_start",
+        "term_end",
+        "end_reason",
+        "appointed_by",
+        "created_at",
+    )
+    actions = ["end_terms"]
+
+    @admin.display(description=gettext_lazy("chief data officer"))
+    def cdo_name(self, obj: CdoAssignment) -> str:
+        return obj.user.get_full_name() or obj.user.username
+
+    @admin.display(description=gettext_lazy("status"))
+    def status(self, obj: CdoAssignment) -> str:
+        return obj.status
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # terms change only by appointing or ending, with a reason
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("cdo.appoint_cdo")
+
+    def has_appoint_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("cdo.appoint_cdo")
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "appoint/",
+                self.admin_site.admin_view(self.appoint_view),
+                name="cdo_cdoassignment_appoint",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        return HttpResponseRedirect(reverse("admin:cdo_cdoassignment_appoint"))
+
+    def appoint_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_appoint_permission(request):
+            raise PermissionDenied
+        form = AppointForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                assignment = services.cdo_appoint(
+                    department=data["department"],
+                    user=data["user"],
+                    actor=request.user,
+                    title=data["title"],
+                    document_number=data["document_number"],
+                    term_start=data["term_start"],
+                    document=data["document"],
+                    phone=data["phone"],
+                    email=data["email"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Appointed: %(cdo)s") % {"cdo": assignment})
+                return HttpResponseRedirect(reverse("admin:cdo_cdoassignment_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Appoint a chief data officer"),
+            "form": form,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/cdo/appoint.html", context)
+
+    @admin.action(description=gettext_lazy("End the term"), permissions=["appoint"])
+    def end_terms(
+        self, request: HttpRequest, queryset: QuerySet[CdoAssignment]
+    ) -> HttpResponse | None:
+        form = EndForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for assignment in queryset:
+                try:
+                    services.cdo_end(
+                        assignment=assignment,
+                        actor=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                    messages.success(request, _("Term ended: %(cdo)s") % {"cdo": assignment})
+                except (ValidationError, DomainError) as error:
+                    text = (
+                        error.message
+                        if isinstance(error, DomainError)
+                        else "; ".join(error.messages)
+                    )
+                    messages.error(request, f"{assignment}: {text}")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("End the term"),
+            "form": form,
+            "objects": queryset,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/cdo/end.html", context)
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CdoConfig(AppConfig):
+    name = "apps.cdo"
+    verbose_name = _("Chief data officers")
