@@ -1,6 +1,11 @@
 """Personas shared by every test module: who is asking matters more than what is asked."""
 
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.management import create_contenttypes
+from django.db.models import Q
 
 from apps.accounts.models import User
 from apps.organisations.models import Department, Operator
@@ -24,7 +29,41 @@ def operator(db) -> Operator:
     return OperatorFactory(name="城市数据运营有限公司")
 
 
-def _bureau_user(username: str, group: str) -> User:
+BUREAU_GROUPS = ("reviewer", "approver", "auditor")
+
+
+@pytest.fixture(scope="session")
+def bureau_group_permissions(
+    django_db_setup, django_db_blocker
+) -> dict[str, list[tuple[str, str]]]:
+    """The bureau groups as the migrations made them, captured once per test session.
+
+    Transactional tests (browser journeys, concurrency) flush every table afterwards, groups
+    included; the personas below put the groups back as the migrations define them.
+    """
+    with django_db_blocker.unblock():
+        return {
+            group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
+            for group in Group.objects.filter(name__in=BUREAU_GROUPS)
+        }
+
+
+def _ensure_group(name: str, permissions: list[tuple[str, str]]) -> None:
+    group, _ = Group.objects.get_or_create(name=name)
+    held = set(group.permissions.values_list("content_type__app_label", "codename"))
+    if held != set(permissions):
+        # A flush may have taken permission rows too: recreate them as post_migrate does.
+        for app_config in django_apps.get_app_configs():
+            create_contenttypes(app_config, verbosity=0)
+            create_permissions(app_config, verbosity=0)
+        wanted = Q(pk__in=[])
+        for app_label, codename in permissions:
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))
+
+
+def _bureau_user(username: str, group: str, permissions: dict[str, list[tuple[str, str]]]) -> User:
+    _ensure_group(group, permissions[group])
     return UserFactory(
         username=username,
         bureau=BureauFactory(),
@@ -35,18 +74,18 @@ def _bureau_user(username: str, group: str) -> User:
 
 
 @pytest.fixture
-def reviewer(db) -> User:
-    return _bureau_user("reviewer", "reviewer")
+def reviewer(db, bureau_group_permissions) -> User:
+    return _bureau_user("reviewer", "reviewer", bureau_group_permissions)
 
 
 @pytest.fixture
-def approver(db) -> User:
-    return _bureau_user("approver", "approver")
+def approver(db, bureau_group_permissions) -> User:
+    return _bureau_user("approver", "approver", bureau_group_permissions)
 
 
 @pytest.fixture
-def auditor(db) -> User:
-    return _bureau_user("auditor", "auditor")
+def auditor(db, bureau_group_permissions) -> User:
+    return _bureau_user("auditor", "auditor", bureau_group_permissions)
 
 
 @pytest.fixture

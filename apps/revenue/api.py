@@ -1,0 +1,182 @@
+"""`/api/v1/revenue-reports/`: an operator system reports proceeds and reads its reports back.
+
+Like every operator endpoint it authenticates with the API key and each call is recorded. It
+sets no ``metered_authorization``: reporting revenue is not use of the data, and a per-call fee
+must not count it.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.api.errors import ERROR_SCHEMA, ApiError, bad_parameter
+from apps.api.models import ApiKey
+from apps.api.views_base import OperatorApiView
+from apps.authorizations.models import Authorization
+
+from . import services
+from .choices import ReportStatus
+from .models import RevenueReport
+from .money import BadPeriod, parse_period, period_label
+
+
+def _error(description: Any) -> OpenApiResponse:
+    return OpenApiResponse(ERROR_SCHEMA, description=description)
+
+
+class MoneyField(serializers.DecimalField):
+    """Yuan as a string with at most two decimals: a JSON number could arrive as a float."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=14, decimal_places=2, **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            raise serializers.ValidationError(
+                _('Send the amount as a string of yuan, for example "1234.50".')
+            )
+        return super().to_internal_value(data)
+
+
+class PeriodField(serializers.CharField):
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return parse_period(super().to_internal_value(data))
+        except BadPeriod as error:
+            raise serializers.ValidationError(str(error)) from None
+
+    def to_representation(self, value: Any) -> str:
+        return period_label(value)
+
+
+@extend_schema_serializer(component_name="RevenueReportMetered")
+class MeteredSerializer(serializers.Serializer):
+    calls = serializers.IntegerField(
+        source="metered_calls", help_text=gettext_lazy("Successful calls in the month.")
+    )
+    rows = serializers.IntegerField(
+        source="metered_rows", help_text=gettext_lazy("Rows returned in the month.")
+    )
+    fee = serializers.DecimalField(
+        source="metered_fee", max_digits=14, decimal_places=2,
+        help_text=gettext_lazy("Yuan, from the authorization's fee basis and price."),
+    )  # fmt: skip
+
+
+class RevenueReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    authorization = serializers.IntegerField(source="authorization_id")
+    dataset = serializers.CharField(source="authorization.entry.identifier")
+    period = PeriodField(help_text=gettext_lazy("The month reported, YYYY-MM."))
+    amount = MoneyField()
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=ReportStatus.choices)
+    review_reason = serializers.CharField()
+    metered = MeteredSerializer(source="*")
+    below_metered_fee = serializers.BooleanField(
+        help_text=gettext_lazy("The reported amount is below the metered fee.")
+    )
+    submitted_at = serializers.DateTimeField()
+    settlement_period = PeriodField(source="settlement.period", allow_null=True, default=None)
+
+
+class RevenueReportsApi(OperatorApiView):
+    endpoint = "revenue_reports"
+
+    @extend_schema_serializer(component_name="RevenueReportInput")
+    class InputSerializer(serializers.Serializer):
+        authorization = serializers.IntegerField(help_text=gettext_lazy("The authorization's id."))
+        period = PeriodField(
+            help_text=gettext_lazy("The month reported, YYYY-MM; it must be over.")
+        )
+        amount = MoneyField(help_text=gettext_lazy('Proceeds in yuan, as a string: "1234.50".'))
+        reference = serializers.CharField(
+            max_length=100, help_text=gettext_lazy("Contract or invoice reference.")
+        )
+
+    def reports(self, key: ApiKey) -> QuerySet[RevenueReport]:
+        reports = RevenueReport.objects.filter(operator_id=key.operator_id)
+        limited = list(key.authorizations.values_list("pk", flat=True))
+        if limited:
+            reports = reports.filter(authorization_id__in=limited)
+        return reports.select_related("authorization__entry", "settlement").order_by(
+            "-period", "authorization_id"
+        )
+
+    @extend_schema(
+        tags=["operator"],
+        operation_id="revenue_reports_list",
+        parameters=[
+            OpenApiParameter("period", str, description=gettext_lazy("Only this month, YYYY-MM."))
+        ],
+        responses={
+            200: RevenueReportSerializer(many=True),
+            400: _error(gettext_lazy("The period is malformed.")),
+            401: _error(gettext_lazy("The key is missing, wrong, expired or revoked.")),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        reports = self.reports(request.auth)
+        if "period" in request.query_params:
+            try:
+                reports = reports.filter(period=parse_period(request.query_params["period"]))
+            except BadPeriod as error:
+                raise bad_parameter("period", str(error)) from None
+        return Response(RevenueReportSerializer(reports, many=True).data)
+
+    @extend_schema(
+        tags=["operator"],
+        operation_id="revenue_reports_create",
+        request=InputSerializer,
+        responses={
+            201: RevenueReportSerializer,
+            400: _error(gettext_lazy("A field is missing or malformed (named in “field”).")),
+            401: _error(gettext_lazy("The key is missing, wrong, expired or revoked.")),
+            409: _error(gettext_lazy("The authorization already has a report for this period.")),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        key: ApiKey = request.auth
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        authorization = self._authorization(key, values.pop("authorization"))
+        try:
+            report = services.revenue_report_submit(
+                operator=key.operator, actor=request.user, authorization=authorization, **values
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(_validation_detail(error)) from None
+        return Response(RevenueReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    def _authorization(self, key: ApiKey, pk: int) -> Authorization:
+        authorizations = Authorization.objects.filter(operator_id=key.operator_id)
+        limited = list(key.authorizations.values_list("pk", flat=True))
+        if limited:
+            authorizations = authorizations.filter(pk__in=limited)
+        authorization = authorizations.filter(pk=pk).first()
+        if authorization is None:
+            # Same answer for "does not exist" and "not yours": existence is not revealed.
+            raise ApiError(
+                "invalid_parameter", _("No authorization of this key has this id."),
+                field="authorization",
+            )  # fmt: skip
+        return authorization
+
+
+def _validation_detail(error: DjangoValidationError) -> Any:
+    return (
+        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+    )

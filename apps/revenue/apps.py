@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RevenueConfig(AppConfig):
+    name = "apps.revenue"
+    verbose_name = _("Revenue")
