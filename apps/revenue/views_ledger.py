@@ -16,10 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.core.charts import bar_chart
 from apps.organisations.models import Operator
 
 from . import exports, selectors
-from .charts import bar_chart
 from .models import RevenueShareRecord
 from .money import current_period, period_label
 from .selectors import LedgerTotals, Total
