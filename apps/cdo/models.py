@@ -39,7 +39,7 @@ class CdoAssignment(models.Model):
         on_delete=models.PROTECT,
         related_name="cdo_assignments",
     )
-    title = models.CharField(_("position"), max_length=100)
+    title = models.CharField(_("position held"), max_length=100)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     document_number = models.CharField(_("appointment document number"), max_length=100)
