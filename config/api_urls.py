@@ -4,8 +4,9 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from apps.api import views_account
+from apps.api import views_account, views_data
 from apps.catalog import api as catalog_api
+from apps.revenue import api as revenue_api
 
 v1_patterns = [
     path("catalog/", catalog_api.CatalogEntryListApi.as_view(), name="api-catalog-list"),
@@ -20,6 +21,32 @@ v1_patterns = [
         name="api-authorizations",
     ),
     path("usage/", views_account.UsageApi.as_view(), name="api-usage"),
+    path("datasets/", views_data.DatasetListApi.as_view(), name="api-dataset-list"),
+    path(
+        "datasets/<str:identifier>/",
+        views_data.DatasetDetailApi.as_view(),
+        name="api-dataset-detail",
+    ),
+    path(
+        "datasets/<str:identifier>/records/",
+        views_data.DatasetRecordsApi.as_view(),
+        name="api-dataset-records",
+    ),
+    path(
+        "datasets/<str:identifier>/aggregate/",
+        views_data.DatasetAggregateApi.as_view(),
+        name="api-dataset-aggregate",
+    ),
+    path(
+        "datasets/<str:identifier>/verify/",
+        views_data.DatasetVerifyApi.as_view(),
+        name="api-dataset-verify",
+    ),
+    path(
+        "revenue-reports/",
+        revenue_api.RevenueReportsApi.as_view(),
+        name="api-revenue-reports",
+    ),
 ]
 
 urlpatterns = [

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.api import urls_usage
+
 # Uploaded files are never served from MEDIA_URL: each download goes through a view that checks
 # who is asking (../shared/library-notes.md §7).
 urlpatterns = [
@@ -11,8 +13,16 @@ urlpatterns = [
     path("departments/applications/", include("apps.authorizations.urls_department")),
     path("operator/", include("apps.authorizations.urls_operator")),
     path("operator/api-keys/", include("apps.api.urls_keys")),
+    path("operator/usage/", include(urls_usage.operator_patterns)),
+    path("departments/usage/", include(urls_usage.department_patterns)),
     path("departments/data/", include("apps.datazone.urls")),
+    path("departments/cdo/", include("apps.cdo.urls")),
+    path("bureau/assessment/", include("apps.cdo.urls_bureau")),
+    path("operator/revenue/", include("apps.revenue.urls_operator")),
+    path("departments/revenue/", include("apps.revenue.urls_department")),
+    path("bureau/revenue/", include("apps.revenue.urls_bureau")),
     path("api/", include("config.api_urls")),
+    path("accounts/two-factor/", include("apps.twofactor.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

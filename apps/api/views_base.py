@@ -49,10 +49,25 @@ class OperatorApiView(APIView):
             authorization=getattr(self, "metered_authorization", None),
             endpoint=self.endpoint,
             method=request.method or "",
-            path=request.path[:300],
-            parameters={k: v[:MAX_PARAMETER_LENGTH] for k, v in request.query_params.items()},
+            path=_storable(request.path[:300]),
+            parameters={
+                _storable(k[:MAX_PARAMETER_LENGTH]): _storable(v[:MAX_PARAMETER_LENGTH])
+                for k, v in request.query_params.items()
+            },
             status_code=response.status_code,
             rows=getattr(self, "metered_rows", 0),
             cells=getattr(self, "metered_cells", 0),
             latency_ms=(time.perf_counter() - started) * 1000,
         )
+
+
+def _storable(text: str) -> str:
+    # PostgreSQL text and jsonb refuse NUL characters; a client may send them (%00), and the
+    # refused call must still be recorded rather than fail with a server error.
+    return text.replace("\x00", "\ufffd")
+
+
+def _clean(text: str) -> str:
+    # PostgreSQL text and JSON cannot hold NUL; a client may send one, the record must still be
+    # written.
+    return text.replace("\x00", "\ufffd")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import OrganisationRole, Role, User
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,17 @@ def navigation_for(user: User | None) -> list[Link]:
         links += [
             Link(_("Catalog entries"), reverse("department_catalog:list")),
             Link(_("Applications"), reverse("department_authorizations:list")),
+            Link(_("Usage"), reverse("department_usage:index")),
+            Link(_("Revenue shares"), reverse("department_revenue:index")),
         ]
     if user.role == Role.OPERATOR:
         links += [
             Link(_("Applications"), reverse("operator_authorizations:applications")),
             Link(_("Authorizations"), reverse("operator_authorizations:authorizations")),
             Link(_("Qualifications"), reverse("operator_authorizations:qualifications")),
+            Link(_("API keys"), reverse("api_keys:list")),
+            Link(_("Usage"), reverse("operator_usage:index")),
+            Link(_("Revenue"), reverse("operator_revenue:reports")),
         ]
     if user.role in (Role.DEPARTMENT, Role.OPERATOR):
         links.append(Link(_("My organisation"), reverse("organisation")))
@@ -51,6 +56,11 @@ def next_actions_for(user: User) -> list[Link]:
     if user.role == Role.BUREAU:
         actions += [
             Link(
+                _("Data supply assessment"),
+                reverse("bureau_assessment:index"),
+                _("Each organisation's catalog, data loads, use and revenue shared, per period."),
+            ),
+            Link(
                 _("Review submitted catalog entries"),
                 reverse("admin:catalog_catalogentry_changelist") + "?status__exact=submitted",
                 _("Publish, return or reject what departments submitted."),
@@ -64,6 +74,11 @@ def next_actions_for(user: User) -> list[Link]:
                 _("Review operators"),
                 reverse("admin:organisations_operator_changelist"),
                 _("Market entities and their credit codes."),
+            ),
+            Link(
+                _("Revenue ledger"),
+                reverse("bureau_revenue:index"),
+                _("Verified proceeds, settled shares per department and operator, exports."),
             ),
         ]
     elif user.role == Role.DEPARTMENT:
@@ -102,6 +117,14 @@ def next_actions_for(user: User) -> list[Link]:
                 _("Department opinion, bureau decision and the resulting authorization."),
             ),
         ]
+        if user.organisation_role == OrganisationRole.ADMIN:
+            actions.append(
+                Link(
+                    _("Create an API key"),
+                    reverse("api_keys:create"),
+                    _("Let your systems query the datasets you are authorized for."),
+                )
+            )
     if user.role in (Role.DEPARTMENT, Role.OPERATOR):
         actions.append(
             Link(

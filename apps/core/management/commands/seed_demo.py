@@ -7,8 +7,11 @@ from django.core.management.base import BaseCommand
 from apps.api.demo import seed_api_key
 from apps.authorizations.demo import seed_authorizations
 from apps.catalog.demo import seed_catalog
+from apps.cdo.demo import seed_cdos
 from apps.datazone.demo import seed_datazone
 from apps.organisations.demo import seed_organisations
+from apps.revenue.demo import seed_revenue
+from apps.twofactor.demo import seed_two_factor
 
 
 class Command(BaseCommand):
@@ -16,19 +19,22 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisations = seed_organisations()
+        seed_cdos(organisations)
         entries = seed_catalog(organisations)
         applications = seed_authorizations(organisations)
         versions = seed_datazone()
+        reports = seed_revenue()
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data: {len(organisations.departments)} departments, "
                 f"{len(organisations.operators)} operators, {len(organisations.logins)} users, "
                 f"{entries} catalog entries, {applications} applications, "
-                f"{versions} data versions loaded"
+                f"{versions} data versions loaded, {reports} revenue reports"
             )
         )
         self.stdout.write("demo logins (username / password):")
         for username, password in organisations.logins:
             self.stdout.write(f"  {username:<14} {password}")
+        seed_two_factor()  # the demo bureau users' authenticator: README "Demo logins"
         # Last, and on one line of its own, so scripts and the README can pick the key up.
         self.stdout.write(f"demo API key: {seed_api_key()}")

@@ -1,0 +1,223 @@
+"""Shapes of the dataset endpoints for the OpenAPI schema, and the verify call's input.
+
+The data endpoints build their answers from plain values (the rows come from per-dataset tables
+whose columns differ); these serializers describe those answers. Records and aggregate rows are
+free-form objects: their keys are the dataset's granted field names.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema_field,
+    extend_schema_serializer,
+)
+from rest_framework import serializers
+
+from apps.authorizations.choices import FilterOperator
+from apps.catalog.choices import FieldType
+
+from .errors import ERROR_SCHEMA
+
+VERIFY_MAX_FIELDS = 20
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class FreeFormField(serializers.DictField):
+    """An object whose keys depend on the dataset."""
+
+
+@extend_schema_serializer(component_name="DatasetSummary")
+class DatasetSummarySerializer(serializers.Serializer):
+    identifier = serializers.CharField()
+    title = serializers.CharField()
+    department = serializers.CharField()
+    url = serializers.URLField()
+    authorizations = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text=_("Authorizations of this key on the dataset; choose one with ?authorization="),
+    )
+    has_data = serializers.BooleanField(help_text=_("Whether rows are loaded and live."))
+
+
+@extend_schema_serializer(component_name="DatasetList")
+class DatasetListSerializer(serializers.Serializer):
+    results = DatasetSummarySerializer(many=True)
+
+
+@extend_schema_serializer(component_name="DatasetField")
+class DatasetFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    data_type = serializers.ChoiceField(choices=FieldType.choices)
+    nullable = serializers.BooleanField()
+    filterable = serializers.BooleanField(
+        help_text=_("Indexed: filters and ordering on it stay fast on large datasets.")
+    )
+
+
+@extend_schema_serializer(component_name="DatasetRowCondition")
+class RowConditionSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    op = serializers.ChoiceField(choices=FilterOperator.choices)
+    value = serializers.JSONField()
+
+
+@extend_schema_serializer(component_name="DatasetGrant")
+class GrantSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    valid_from = serializers.DateTimeField()
+    valid_until = serializers.DateTimeField()
+    daily_row_quota = serializers.IntegerField()
+    row_filter = RowConditionSerializer(
+        many=True, help_text=_("Conditions every row returned meets, always applied.")
+    )
+
+
+@extend_schema_serializer(component_name="DatasetVersion")
+class VersionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    row_count = serializers.IntegerField()
+    loaded_at = serializers.DateTimeField(allow_null=True)
+
+
+@extend_schema_serializer(component_name="DatasetDetail")
+class DatasetDetailSerializer(serializers.Serializer):
+    identifier = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    department = serializers.CharField()
+    update_frequency = serializers.CharField()
+    version = VersionSerializer()
+    fields = DatasetFieldSerializer(many=True, help_text=_("The granted fields only."))
+    authorization = GrantSerializer()
+    links = serializers.DictField(child=serializers.URLField())
+
+
+@extend_schema_serializer(component_name="RecordsPage")
+class RecordsPageSerializer(serializers.Serializer):
+    next = serializers.URLField(
+        allow_null=True, help_text=_("The next page (a signed cursor); null on the last page.")
+    )
+    total_estimate = serializers.IntegerField(
+        required=False,
+        help_text=_("Rows in the dataset; only given when no filter applies (never counted)."),
+    )
+    results = serializers.ListField(child=FreeFormField())
+
+
+@extend_schema_serializer(component_name="AggregateGroup")
+class AggregateGroupSerializer(serializers.Serializer):
+    group = FreeFormField(help_text=_("The group_by fields' values."))
+    metrics = FreeFormField(help_text=_("Each metric by its name, e.g. “sum:amount”."))
+
+
+@extend_schema_serializer(component_name="AggregateResult")
+class AggregateResultSerializer(serializers.Serializer):
+    group_by = serializers.ListField(child=serializers.CharField())
+    metrics = serializers.ListField(child=serializers.CharField())
+    min_group_size = serializers.IntegerField()
+    groups = AggregateGroupSerializer(many=True)
+    suppressed_groups = serializers.IntegerField(
+        help_text=_("Groups left out because they hold fewer than min_group_size rows.")
+    )
+    truncated = serializers.BooleanField(help_text=_("More groups exist than were returned."))
+
+
+@extend_schema_serializer(component_name="Verify")  # "VerifyRequest" once split
+class VerifyInputSerializer(serializers.Serializer):
+    match = serializers.DictField(
+        child=serializers.JSONField(allow_null=True),
+        allow_empty=False,
+        help_text=_("Granted field → value (null matches an empty value); all must hold."),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError({sorted(unknown)[0]: _("Unknown member.")})
+        if len(attrs["match"]) > VERIFY_MAX_FIELDS:
+            raise serializers.ValidationError({"match": _("Too many fields.")})
+        return attrs
+
+
+@extend_schema_serializer(component_name="VerifyResult")
+class VerifyResultSerializer(serializers.Serializer):
+    exists = serializers.BooleanField()
+    count = serializers.IntegerField(help_text=_("Matching rows, counted up to count_cap."))
+    count_capped = serializers.BooleanField(help_text=_("More rows than count_cap match."))
+    count_cap = serializers.IntegerField()
+
+
+def error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ERROR_SCHEMA, description=description)
+
+
+COMMON_ERRORS = {
+    400: error(_("A parameter is unknown, malformed or outside the grant (named in “field”).")),
+    401: error(_("The key is missing, wrong, expired or revoked.")),
+    403: error(_("The operator is not qualified.")),
+    404: error(_("No dataset this key may query has this identifier.")),
+    409: error(_("The dataset has no data loaded, or its grant cannot be applied to it.")),
+    429: error(_("Too many requests, or the daily row quota is used up; see Retry-After.")),
+}
+
+RECORDS_RESPONSES = {
+    (200, "application/json"): RecordsPageSerializer,
+    (200, "text/csv"): OpenApiResponse(
+        OpenApiTypes.STR,
+        description=_("format=csv: a header line, then the rows; the next page in a Link header."),
+    ),
+}
+
+AUTHORIZATION_PARAMETER = OpenApiParameter(
+    "authorization",
+    OpenApiTypes.INT,
+    description=_("Which authorization to use when several cover the dataset."),
+)
+FILTER_PARAMETER = OpenApiParameter(
+    "filters",
+    {"type": "object", "additionalProperties": {"type": "string"}},
+    style="form",
+    explode=True,
+    description=_(
+        "Filters on granted fields: name=value, name__gt, __gte, __lt, __lte, __in (comma-"
+        "separated), __contains (text fields), __isnull (true/false). Values take the forms a "
+        "data file may hold for the field's type. Any other parameter is refused."
+    ),
+)
+RECORDS_PARAMETERS = [
+    OpenApiParameter(
+        "fields", str, description=_("Comma-separated granted fields; default all granted.")
+    ),
+    OpenApiParameter(
+        "ordering",
+        str,
+        description=_("A granted field, “-” first for descending; empty values come last."),
+    ),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": 1000},
+        description=_("1 to 1000, default 100."),
+    ),
+    OpenApiParameter("cursor", str, description=_("From the previous page's “next” link.")),
+    OpenApiParameter("format", str, enum=["json", "csv"], description=_("Default json.")),
+    AUTHORIZATION_PARAMETER,
+    FILTER_PARAMETER,
+]
+AGGREGATE_PARAMETERS = [
+    OpenApiParameter("group_by", str, description=_("Comma-separated granted fields.")),
+    OpenApiParameter(
+        "metrics",
+        str,
+        description=_(
+            "Comma-separated: count, sum:field, avg:field (numeric fields), min:field, "
+            "max:field. Default count."
+        ),
+    ),
+    AUTHORIZATION_PARAMETER,
+    FILTER_PARAMETER,
+]

@@ -1,0 +1,57 @@
+"""The dataset endpoints in the OpenAPI 3 schema at /api/schema/, which must be valid."""
+
+import pytest
+import yaml
+from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
+
+RECORDS_PARAMETERS = {"identifier", "fields", "ordering", "page_size", "cursor", "format"}
+RECORDS_PARAMETERS |= {"authorization", "filters"}
+PATHS = {
+    "/api/v1/datasets/": ("get", set()),
+    "/api/v1/datasets/{identifier}/": ("get", {"identifier", "authorization"}),
+    "/api/v1/datasets/{identifier}/records/": ("get", RECORDS_PARAMETERS),
+    "/api/v1/datasets/{identifier}/aggregate/": (
+        "get",
+        {"identifier", "group_by", "metrics", "authorization", "filters"},
+    ),
+    "/api/v1/datasets/{identifier}/verify/": ("post", {"identifier", "authorization"}),
+}
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_the_schema_is_valid(schema):
+    validate_schema(schema)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_every_dataset_endpoint_is_described_with_its_parameters(schema, path):
+    method, parameters = PATHS[path]
+    operation = schema["paths"][path][method]
+    assert {p["name"] for p in operation.get("parameters", [])} == parameters
+    assert {"200", "401"} <= set(operation["responses"])
+    assert operation["security"] == [{"apiKey": []}]
+
+
+def test_records_and_aggregates_are_free_form_objects(schema):
+    components = schema["components"]["schemas"]
+    row = components["RecordsPage"]["properties"]["results"]["items"]
+    assert row == {"type": "object", "additionalProperties": True}
+    assert components["AggregateGroup"]["properties"]["group"]["additionalProperties"] is True
+
+
+def test_the_verify_body_is_described(schema):
+    body = schema["paths"]["/api/v1/datasets/{identifier}/verify/"]["post"]["requestBody"]
+    reference = body["content"]["application/json"]["schema"]["$ref"]
+    assert reference.endswith("/VerifyRequest")
+
+
+def test_the_schema_is_served(client, db):
+    response = client.get(reverse("api-schema"))
+    assert response.status_code == 200
+    assert "/api/v1/datasets/{identifier}/records/" in yaml.safe_load(response.content)["paths"]
