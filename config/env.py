@@ -6,6 +6,7 @@ the variable, not surface later as odd behaviour.
 
 import os
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import dj_database_url
@@ -16,7 +17,33 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """``NAME``, or the content of the file that ``NAME_FILE`` names (container secrets).
+
+    Orchestrators mount secrets as files so they stay out of the process environment, which
+    leaks into crash reports and ``/proc``. Setting both is refused: one of them would be
+    silently ignored.
+    """
+    value = os.environ.get(name)
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        if value is not None:
+            raise ImproperlyConfigured(f"{name} and {name}_FILE are both set: use one of them")
+        return _read_secret_file(f"{name}_FILE", path)
+    return default if value is None else value
+
+
+def _read_secret_file(variable: str, path: str) -> str:
+    # The message names the variable and the path, never the content.
+    try:
+        content = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise ImproperlyConfigured(f"{variable}: cannot read {path!r} ({reason})") from None
+    # `echo secret > file` adds a newline that is not part of the secret.
+    content = content.rstrip("\r\n")
+    if not content:
+        raise ImproperlyConfigured(f"{variable}: {path!r} is empty")
+    return content
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -62,10 +89,12 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def database_config(url: str, *, pool: bool) -> dict[str, Any]:
+def database_config(url: str, *, pool: bool, password: str = "") -> dict[str, Any]:
     """Parse DATABASE_URL; PostgreSQL gets psycopg 3's connection pool.
 
-    Django's pool refuses persistent connections, so CONN_MAX_AGE stays 0 with it.
+    Django's pool refuses persistent connections, so CONN_MAX_AGE stays 0 with it. ``password``
+    (DATABASE_PASSWORD or DATABASE_PASSWORD_FILE) keeps the secret out of the URL, which is
+    often shown in deployment manifests.
     """
     if not url.startswith(("sqlite:", "postgres:", "postgresql:", "pgsql:")):
         raise ImproperlyConfigured(
@@ -75,6 +104,16 @@ def database_config(url: str, *, pool: bool) -> dict[str, Any]:
         config: dict[str, Any] = dict(dj_database_url.parse(url))
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid URL: {exc}") from None
+    if password:
+        if config["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured(
+                "DATABASE_PASSWORD is set but DATABASE_URL is not PostgreSQL"
+            )
+        if config.get("PASSWORD"):
+            raise ImproperlyConfigured(
+                "DATABASE_URL has a password and DATABASE_PASSWORD is set too: use one of them"
+            )
+        config["PASSWORD"] = password
     if config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_MAX_AGE"] = 0
         if pool:

@@ -3,6 +3,7 @@
 Profiles: ``dev`` (default for manage.py), ``test`` (pytest), ``prod`` (refuses insecure values).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.csp import CSP
@@ -31,6 +32,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "apps.accounts",
     "apps.organisations",
     "apps.core",
@@ -40,6 +44,8 @@ INSTALLED_APPS = [
     "apps.datazone",
     "apps.api",
     "apps.revenue",
+    "apps.audit",
+    "apps.twofactor",
 ]
 
 MIDDLEWARE = [
@@ -51,9 +57,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "apps.twofactor.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "apps.audit.middleware.ExportAuditMiddleware",
+    # Last, so it sees the login view's answer and turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -81,6 +92,7 @@ DATABASES = {
     "default": database_config(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         pool=env_bool("DATABASE_POOL", True),
+        password=env_str("DATABASE_PASSWORD"),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -96,12 +108,17 @@ CACHES = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -183,6 +200,8 @@ LOGGING = {
 }
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
+# Offices share computers: closing the browser ends the session (SESSION_COOKIE_AGE still caps it).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 
 # Share of authorization proceeds returned to the providing department unless the approval says
 # otherwise (../shared/domain.md: "a recorded figure per authorization, with a portal default").
@@ -225,3 +244,31 @@ REVENUE_SUPPORT_RATE = env_decimal("REVENUE_SUPPORT_RATE", "0.01", minimum="0", 
 REVENUE_SUPPORT_CAP = env_decimal(
     "REVENUE_SUPPORT_CAP", "1000000", minimum="0", maximum="999999999999.99"
 )
+
+# --- Login protection (README "Security") ---------------------------------------------------
+# Proxies in front of the portal that append to X-Forwarded-For (1 behind the load balancer);
+# 0 trusts only the socket address, because a client can write any X-Forwarded-For it likes.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# django-axes: after LOGIN_FAILURE_LIMIT wrong passwords for one username from one address, that
+# username is locked there for LOGIN_COOLOFF_MINUTES. Username and address together, so nobody
+# can lock a colleague out of the portal from elsewhere; the cool-off ends it without staff help.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "apps.audit.ip.client_ip"
+# Logins are in the audit log (apps/audit); axes keeps only what it needs to count failures.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no start-up banner in every command's output
+# Masked in axes' log lines and in the form fields it stores (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+
+# Bureau staff need a second factor (TOTP, or a recovery code) for everything they do while
+# logged in (apps/twofactor). The test profile turns it off so tests of other apps can
+# force_login staff; tests/security and the e2e security journey turn it back on.
+PORTAL_REQUIRE_STAFF_2FA = True
+OTP_TOTP_ISSUER = "Public Data Portal"
+# Never show a staff member's TOTP secret or its QR code to other staff in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

@@ -19,3 +19,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Uploaded documents go to a throw-away folder, never into the checkout.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))
+# Other apps' tests force_login staff and call authenticate() without a request: staff 2FA and
+# login lockout are off here and turned on by the tests that prove them (tests/security, e2e).
+PORTAL_REQUIRE_STAFF_2FA = False
+AXES_ENABLED = False

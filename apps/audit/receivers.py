@@ -1,0 +1,290 @@
+"""Audit entries for events that other apps' code performs, hooked without touching that code.
+
+Connected in ``AuditConfig.ready``. Every receiver only gathers what it needs (no queries) and
+writes the entry from ``transaction.on_commit(..., robust=True)``:
+
+- an action that rolls back never happened, so it leaves no entry;
+- the chain-head lock is held for the few milliseconds of the audit write, not for the whole
+  business transaction: holding it there would serialise every audited write of the portal
+  and risk deadlocks between the action's row locks and the head;
+- a failing audit write is logged and never turns a committed action into an error page.
+The price is that a process dying between the commit and the audit write loses that one entry;
+the business records (simple-history) still have it.
+"""
+
+import json
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest
+from simple_history.models import HistoricalRecords
+from simple_history.signals import post_create_historical_record
+
+from apps.accounts.models import User
+
+from .models import EventKind
+from .services import ObjectRef, audit_record
+
+# Details are data, not prose: stored in English words whatever the staff member's language.
+ACTIONS = {ADDITION: "addition", CHANGE: "change", DELETION: "deletion"}
+
+
+def _after_commit(**entry: Any) -> None:
+    transaction.on_commit(partial(audit_record, **entry), robust=True)
+
+
+def _later(function: Callable[[], None]) -> None:
+    transaction.on_commit(function, robust=True)
+
+
+def _history_request() -> HttpRequest | None:
+    """The request being served, as simple-history's middleware keeps it (None in commands)."""
+    return getattr(HistoricalRecords.context, "request", None)
+
+
+def _username_details(username: Any) -> dict[str, Any]:
+    # People type their password into the username box: keep the text only if it is a real
+    # username, so the log never stores a mistyped password.
+    username = str(username or "")[:150]
+    if username and User.objects.filter(username=username).exists():
+        return {"username": username}
+    return {"unknown_username": True}
+
+
+# --- log-ins ------------------------------------------------------------------------------
+
+
+def on_logged_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    _after_commit(kind=EventKind.LOGIN, actor=user, request=request, details={"path": request.path})
+
+
+def on_logged_out(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
+    if user is not None:
+        _after_commit(kind=EventKind.LOGOUT, actor=user, request=request)
+
+
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    username = credentials.get(User.USERNAME_FIELD)
+    _later(
+        lambda: audit_record(
+            kind=EventKind.LOGIN_FAILED,
+            request=request,
+            details={**_username_details(username), "path": request.path if request else ""},
+        )
+    )
+
+
+def on_locked_out(
+    sender: Any, request: HttpRequest, username: str | None = None, **kwargs: Any
+) -> None:
+    _later(
+        lambda: audit_record(
+            kind=EventKind.LOCKOUT, request=request, details=_username_details(username)
+        )
+    )
+
+
+# --- history of decisions ------------------------------------------------------------------
+
+
+def _status_details(history: Any, field: str, reason: str = "") -> dict[str, Any] | None:
+    """{status, previous_status, reason}, or None when this history row changed no status."""
+    previous = history.prev_record
+    before = getattr(previous, field) if previous is not None else None
+    if before == getattr(history, field):
+        return None
+    return {"status": getattr(history, field), "previous_status": before, "reason": reason}
+
+
+def _history_entry(instance: models.Model, history: Any, reason: str) -> dict[str, Any] | None:
+    """(kind, details) for the models whose changes are security events, else None."""
+    label = instance._meta.label_lower
+    if label == "authorizations.authorization":
+        details = _status_details(history, "status", reason or instance.status_reason)
+        if history.history_type == "~" and details is None:
+            details = {"status": history.status, "reason": reason}
+        return {"kind": EventKind.AUTHORIZATION_CHANGED, "details": details}
+    if label == "authorizations.application" and history.history_type == "~":
+        details = _status_details(history, "status", reason)
+        return details and {"kind": EventKind.APPLICATION_DECIDED, "details": details}
+    if label == "authorizations.qualification" and history.history_type == "~":
+        details = _status_details(history, "status", reason or instance.review_reason)
+        return details and {"kind": EventKind.QUALIFICATION_REVIEWED, "details": details}
+    if label == "cdo.cdoassignment":
+        change = {"+": "appointed", "~": "changed", "-": "deleted"}[history.history_type]
+        if change == "changed" and history.term_end is not None:
+            change = "term ended"
+        return {
+            "kind": EventKind.CDO_CHANGED,
+            "details": {
+                "change": change,
+                "user": history.user_id,
+                "term_start": history.term_start,
+                "term_end": history.term_end,
+                "reason": reason,
+            },
+        }
+    if label == "api.apikey":
+        return _api_key_entry(history)
+    return None
+
+
+def _api_key_entry(history: Any) -> dict[str, Any] | None:
+    # The prefix only finds the key; the secret is never on the model, let alone here.
+    details = {"name": history.name, "prefix": history.prefix, "operator": history.operator_id}
+    if history.history_type == "+":
+        return {"kind": EventKind.API_KEY_CREATED, "details": details}
+    previous = history.prev_record
+    if history.revoked_at is not None and (previous is None or previous.revoked_at is None):
+        return {"kind": EventKind.API_KEY_REVOKED, "details": details}
+    return None
+
+
+WATCHED_HISTORY = {
+    "authorizations.authorization",
+    "authorizations.application",
+    "authorizations.qualification",
+    "cdo.cdoassignment",
+    "api.apikey",
+}
+
+
+def on_history_record(
+    sender: Any,
+    instance: models.Model,
+    history_instance: Any,
+    history_user: User | None = None,
+    history_change_reason: str | None = None,
+    **kwargs: Any,
+) -> None:
+    if instance._meta.label_lower not in WATCHED_HISTORY:
+        return
+    request = _history_request()
+
+    def write() -> None:
+        # As committed: the transaction may have amended the history row after the signal.
+        history_instance.refresh_from_db()
+        entry = _history_entry(instance, history_instance, history_change_reason or "")
+        if entry:
+            audit_record(actor=history_user, request=request, obj=instance, **entry)
+
+    _later(write)
+
+
+# --- object permissions (guardian's direct-FK rows) ------------------------------------------
+
+
+def _permission_entry(instance: Any, kind: str) -> None:
+    request = _history_request()
+    entry_id, permission_id = instance.content_object_id, instance.permission_id
+    holder = {"group": instance.group_id} if hasattr(instance, "group_id") else {}
+    holder = holder or {"user": instance.user_id}
+
+    def write() -> None:
+        from django.contrib.auth.models import Group, Permission
+
+        from apps.catalog.models import CatalogEntry
+
+        entry = CatalogEntry.objects.filter(pk=entry_id).first()
+        target = entry or ObjectRef("catalog.catalogentry", str(entry_id))
+        details: dict[str, Any] = {
+            **holder,
+            "permission": Permission.objects.filter(pk=permission_id)
+            .values_list("codename", flat=True)
+            .first(),
+            "entry": entry_id,
+        }
+        if "group" in holder:
+            details["group_name"] = (
+                Group.objects.filter(pk=holder["group"]).values_list("name", flat=True).first()
+            )
+        audit_record(kind=kind, request=request, obj=target, details=details)
+
+    _later(write)
+
+
+def on_permission_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    if created:
+        _permission_entry(instance, EventKind.PERMISSION_GRANTED)
+
+
+def on_permission_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    _permission_entry(instance, EventKind.PERMISSION_REMOVED)
+
+
+# --- staff changes in the admin ------------------------------------------------------------
+
+
+def on_admin_log(sender: Any, instance: LogEntry, created: bool, **kwargs: Any) -> None:
+    if not created:
+        return
+    request = _history_request()
+
+    def write() -> None:
+        try:
+            # Django's change message names the changed fields, never their values.
+            change = json.loads(instance.change_message or "[]")
+        except ValueError:
+            change = instance.change_message
+        content_type = instance.content_type
+        target = ObjectRef(
+            f"{content_type.app_label}.{content_type.model}" if content_type else "",
+            str(instance.object_id or ""),  # still the raw pk before the row is read back
+            instance.object_repr,
+        )
+        audit_record(
+            kind=EventKind.ADMIN_CHANGE,
+            actor=instance.user,
+            request=request,
+            obj=target,
+            details={"action": ACTIONS.get(instance.action_flag, ""), "change": change},
+        )
+
+    _later(write)
+
+
+def on_device_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if not instance.confirmed:  # an abandoned set-up, not a change of the user's 2FA
+        return
+    request = _history_request()
+    user_id = instance.user_id
+    _later(
+        lambda: audit_record(
+            kind=EventKind.TWOFACTOR_CHANGED,
+            request=request,
+            obj=User.objects.filter(pk=user_id).first(),
+            details={"change": "authenticator removed", "user": user_id},
+        )
+    )
+
+
+def connect() -> None:
+    from axes.signals import user_locked_out
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from apps.authorizations.models import (
+        CatalogEntryGroupObjectPermission,
+        CatalogEntryUserObjectPermission,
+    )
+
+    user_logged_in.connect(on_logged_in, dispatch_uid="audit_login")
+    user_logged_out.connect(on_logged_out, dispatch_uid="audit_logout")
+    user_login_failed.connect(on_login_failed, dispatch_uid="audit_login_failed")
+    user_locked_out.connect(on_locked_out, dispatch_uid="audit_lockout")
+    post_create_historical_record.connect(on_history_record, dispatch_uid="audit_history")
+    for model in (CatalogEntryGroupObjectPermission, CatalogEntryUserObjectPermission):
+        post_save.connect(
+            on_permission_saved, sender=model, dispatch_uid=f"audit_grant_{model.__name__}"
+        )
+        post_delete.connect(
+            on_permission_deleted, sender=model, dispatch_uid=f"audit_revoke_{model.__name__}"
+        )
+    post_save.connect(on_admin_log, sender=LogEntry, dispatch_uid="audit_admin_log")
+    post_delete.connect(on_device_deleted, sender=TOTPDevice, dispatch_uid="audit_totp_deleted")
