@@ -86,13 +86,15 @@ def seconds_until_tomorrow(now: datetime | None = None) -> int:
 def quota_reserve(*, authorization: Authorization, rows: int) -> int:
     """Reserve up to ``rows`` of today's quota, atomically; returns how many were reserved.
 
-    One conditional UPDATE per call, so concurrent calls can never overshoot the quota. A call
-    that finds no room raises QuotaExceeded; one that finds some room gets what is left.
+    The common case is one conditional UPDATE, so concurrent calls can never overshoot the quota.
+    A call that finds no room raises QuotaExceeded; one that finds some room gets what is left.
     """
     day = timezone.localdate()
-    _day_row(authorization, day)
     usage = DailyUsage.objects.filter(authorization=authorization, day=day)
     quota = authorization.daily_row_quota
+    if usage.filter(rows__lte=quota - rows).update(rows=F("rows") + rows, calls=F("calls") + 1):
+        return rows
+    _day_row(authorization, day)  # the first call of the day creates the counter
     if usage.filter(rows__lte=quota - rows).update(rows=F("rows") + rows, calls=F("calls") + 1):
         return rows
     # Not enough for the whole page: take what is left, if anything, in a locked read-modify.

@@ -36,14 +36,17 @@ class OperatorApiView(APIView):
         self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:
         response = super().finalize_response(request, response, *args, **kwargs)
-        self._meter(request, response)
+        # The usage record is written when the server closes the response, after the body has
+        # gone to the client, so metering adds nothing to the call's latency.
+        record = self._usage(request, response)
+        response._resource_closers.append(lambda: services.usage_record(**record))
         return response
 
-    def _meter(self, request: Request, response: HttpResponseBase) -> None:
+    def _usage(self, request: Request, response: HttpResponseBase) -> dict[str, Any]:
         """Every call is recorded, refused ones included (who, what, how much, how long)."""
         key = getattr(request, "auth", None)
         started = getattr(self, "started", time.perf_counter())
-        services.usage_record(
+        return dict(
             key=key,
             operator_id=getattr(key, "operator_id", None),
             authorization=getattr(self, "metered_authorization", None),
@@ -64,10 +67,4 @@ class OperatorApiView(APIView):
 def _storable(text: str) -> str:
     # PostgreSQL text and jsonb refuse NUL characters; a client may send them (%00), and the
     # refused call must still be recorded rather than fail with a server error.
-    return text.replace("\x00", "\ufffd")
-
-
-def _clean(text: str) -> str:
-    # PostgreSQL text and JSON cannot hold NUL; a client may send one, the record must still be
-    # written.
     return text.replace("\x00", "\ufffd")

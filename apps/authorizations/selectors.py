@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
-from django.db.models import Case, IntegerField, Model, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, Model, OuterRef, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,15 +25,17 @@ from .models import (
 
 
 def operator_is_qualified(*, operator: Operator, on: date | None = None) -> bool:
-    """Qualified only while every required type has an approved, unexpired qualification."""
+    """Qualified only while every required type has an approved, unexpired qualification.
+
+    One query: is there a required type without such a qualification? (Every API call asks.)
+    """
+    if not operator.is_active:
+        return False
     on = on or timezone.localdate()
-    required = set(QualificationType.objects.filter(required=True).values_list("pk", flat=True))
-    held = set(
-        Qualification.objects.filter(operator=operator)
-        .valid_on(on)
-        .values_list("qualification_type_id", flat=True)
-    )
-    return operator.is_active and required <= held
+    held = Qualification.objects.filter(
+        operator=operator, qualification_type=OuterRef("pk")
+    ).valid_on(on)
+    return not QualificationType.objects.filter(required=True).exclude(Exists(held)).exists()
 
 
 def qualifications_expiring(*, days: int = 30) -> QuerySet[Qualification]:
