@@ -440,7 +440,9 @@ def test_the_detail_page_runs_a_constant_number_of_queries(
 
 
 def test_detail_links_to_the_data_versions(client, department, department_member, reviewer):
-    entry = make_entry(department=department, actor=department_member, status="published", reviewer=reviewer)
+    entry = make_entry(
+        department=department, actor=department_member, status="published", reviewer=reviewer
+    )
     client.force_login(department_member)
     response = client.get(_url("detail", entry))
     assert reverse("datazone:versions", args=[entry.identifier]) in response.text

@@ -1,7 +1,10 @@
 """A bureau approver signs in to the admin with a password and a TOTP code; five wrong passwords
 lock another account out with a clear message."""
 
+from base64 import b32decode
+
 import pytest
+from django_otp.oath import totp
 
 from apps.audit.models import AuditEvent, EventKind
 from apps.twofactor.demo import demo_totp_code, give_demo_authenticator
@@ -67,3 +70,28 @@ def test_five_wrong_passwords_lock_an_account_out(page, protected, reviewer):
     _password(page, "reviewer", PASSWORD)
     assert page.locator("#lockout-message").is_visible()
     assert AuditEvent.objects.filter(kind=EventKind.LOCKOUT, details__username="reviewer").exists()
+
+
+def test_a_reviewer_sets_up_an_authenticator_and_gets_recovery_codes(page, protected, reviewer):
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.goto("/admin/login/")
+    _password(page, "reviewer", PASSWORD)
+
+    assert "/accounts/two-factor/setup/" in page.url
+    assert page.locator("#totp-qr-code svg").is_visible()  # drawn inline, nothing fetched
+    secret = page.locator("#totp-secret").inner_text()
+    page.fill("input[name=code]", f"{totp(b32decode(secret)):06d}")  # what the phone app shows
+    _submit(page, "main form")
+
+    assert page.locator("#shown-once").is_visible()
+    assert page.locator("#recovery-codes li").count() == 10
+    with page.expect_navigation():
+        page.click("main a.button.primary")
+    assert page.url.endswith("/admin/")
+    assert violations == []
