@@ -136,4 +136,12 @@ def next_actions_for(user: User) -> list[Link]:
     actions.append(
         Link(_("Change my password"), reverse("password_change"), _("Keep your account safe."))
     )
+    if user.is_staff:
+        actions.append(
+            Link(
+                _("Two-factor authentication"),
+                reverse("twofactor:manage"),
+                _("Your authenticator app and recovery codes."),
+            )
+        )
     return actions

@@ -37,7 +37,7 @@ def test_every_home_action_link_opens(client, reviewer, department_member, opera
     for user in (reviewer, department_member, operator_admin):
         client.force_login(user)
         for url in _actions(client.get(reverse("home"))):
-            assert client.get(url).status_code == 200, (user, url)
+            assert client.get(url, follow=True).status_code == 200, (user, url)
 
 
 def test_organisation_page_lists_only_own_members(
