@@ -58,7 +58,6 @@ from tests.factories import DepartmentFactory, OperatorFactory, UserFactory, mak
 
 OK = "200"
 CREATED = "201"
-NO_CONTENT = "204"
 REDIRECT = "302"  # a redirect anywhere but to a login page
 LOGIN = "login"  # 302 to the portal's login page
 ADMIN_LOGIN = "admin-login"  # 302 to the admin's login page
@@ -73,11 +72,11 @@ NOT_ALLOWED = "405"
 PERSONAS = (
     "anonymous",
     "department_member",
-    "department_cdo",
+    "department_cdo",  # a member appointed chief data officer (cdo_appoint)
     "other_department_member",
     "operator_admin",
     "operator_member",
-    "other_operator_member",
+    "other_operator_member",  # of another qualified operator, with its own API key
     "reviewer",
     "approver",
     "auditor",
@@ -464,7 +463,7 @@ def discovered_pages() -> list[Page]:
 
 @functools.cache
 def discovered_operations() -> tuple[str, ...]:
-    """ "METHOD /path/{parameter}/" of every operation in the OpenAPI schema."""
+    """Every operation of the OpenAPI schema, as "METHOD /path/{parameter}/"."""
     schema = SchemaGenerator().get_schema(request=None, public=True)
     methods = {"get", "post", "put", "patch", "delete"}
     return tuple(
