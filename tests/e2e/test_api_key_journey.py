@@ -8,6 +8,7 @@ import urllib.request
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from apps.authorizations import services
 from apps.datazone import services as datazone_services
@@ -100,7 +101,8 @@ def test_an_operator_admin_creates_uses_and_revokes_a_key(
     assert page.locator("#shown-once").is_visible()
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.click("[data-copy-target=new-api-key]")
-    page.wait_for_function("document.querySelector('.copy-status').textContent !== ''")
+    # A locator wait, not wait_for_function: the page's CSP forbids evaluating strings.
+    expect(page.locator(".copy-status")).not_to_have_text("")
     assert page.evaluate("navigator.clipboard.readText()") == key
 
     records = f"{live_server.url}/api/v1/datasets/{granted.entry.identifier}/records/"

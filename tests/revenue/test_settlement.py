@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
+from django.utils import translation
 
 from apps.core.errors import IllegalTransition, NotAllowed
 from apps.revenue import services
@@ -160,5 +161,5 @@ def test_the_command_refuses_a_bad_period(db, bad):
 
 
 def test_the_command_refuses_a_month_not_over(db):
-    with pytest.raises(CommandError, match="over"):
+    with translation.override("en"), pytest.raises(CommandError, match="over"):
         call_command("settle_period", period_label(current_period()))
