@@ -6,7 +6,6 @@ message, the session or a log, and the page is not cached (issue 6, "a key is sh
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_http_methods
 
-from apps.accounts.models import OrganisationRole, User
+from apps.accounts.models import OrganisationRole
 from apps.authorizations.forms import show_service_error
+from apps.core.access import operator_admin as _operator_admin
+from apps.core.access import operator_member as _operator_member
 from apps.core.errors import DomainError
 
 from . import selectors, services
@@ -24,20 +25,6 @@ from .forms import ApiKeyForm
 from .models import ApiKey
 
 KEYS_PER_PAGE = 50
-
-
-def _operator_member(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if user.operator_id is None:
-        raise PermissionDenied
-    return user
-
-
-def _operator_admin(request: HttpRequest) -> User:
-    user = _operator_member(request)
-    if user.organisation_role != OrganisationRole.ADMIN:
-        raise PermissionDenied
-    return user
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import User
+from apps.core.access import department_member as _department_member
 from apps.core.errors import DomainError, IllegalTransition
 
 from . import selectors, services
@@ -26,13 +27,6 @@ from .models import Application, Authorization
 from .services.applications import may_give_department_opinion
 
 ROWS_PER_PAGE = 50
-
-
-def _department_member(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if user.department_id is None:
-        raise PermissionDenied
-    return user
 
 
 @login_required

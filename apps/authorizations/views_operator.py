@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import User
+from apps.core.access import operator_member as _operator_member
 from apps.core.errors import DomainError
 
 from . import selectors, services
@@ -47,13 +48,6 @@ RENEWABLE_STATUSES = {
     AuthorizationStatus.SUSPENDED,
     AuthorizationStatus.EXPIRED,
 }
-
-
-def _operator_member(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if user.operator_id is None:
-        raise PermissionDenied
-    return user
 
 
 def _page(request: HttpRequest, rows: QuerySet[Any]) -> Page:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import User
 from apps.cdo.selectors import is_active_cdo
+from apps.core.access import department_member as _department_member
 from apps.core.errors import DomainError
 
 from . import selectors, services
@@ -19,13 +20,6 @@ from .forms import CatalogEntryEditor, StatusFilterForm, SubmissionForm, error_t
 from .models import CatalogEntry, CatalogField
 
 ENTRIES_PER_PAGE = 50
-
-
-def _department_member(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if user.department_id is None:
-        raise PermissionDenied
-    return user
 
 
 @login_required

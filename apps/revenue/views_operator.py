@@ -5,14 +5,14 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import User
+from apps.core.access import operator_member as _operator_member
 from apps.core.errors import DomainError
 
 from . import exports, selectors, services
@@ -23,13 +23,6 @@ from .money import completed_periods, current_period
 
 ROWS_PER_PAGE = 50
 METERED_MONTHS = 6  # months of metered fees shown beside the report form
-
-
-def _operator_member(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if user.operator_id is None:
-        raise PermissionDenied
-    return user
 
 
 @login_required
