@@ -1,43 +1,19 @@
 """Races end in exactly one outcome. Real concurrent transactions need PostgreSQL's row locks."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from apps.authorizations import services
 from apps.authorizations.choices import AuthorizationStatus
 from apps.authorizations.models import Application, Authorization
 from tests.authorizations.conftest import AGREEMENT, scope
+from tests.concurrency import race
 from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def _race(*calls):
-    """Start every call at once in its own thread and connection; return results or errors."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:
-            outcomes[index] = error
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_two_approvers_at_once_make_exactly_one_authorization(recommended, approver):
@@ -48,7 +24,7 @@ def test_two_approvers_at_once_make_exactly_one_authorization(recommended, appro
         organisation_role="member",
         groups=["approver"],
     )
-    outcomes = _race(
+    outcomes = race(
         *[
             lambda who=who: services.application_approve(
                 application=Application.objects.get(pk=recommended.pk),
@@ -64,7 +40,7 @@ def test_two_approvers_at_once_make_exactly_one_authorization(recommended, appro
 
 
 def test_suspend_and_revoke_at_once_end_consistent(authorization, approver):
-    outcomes = _race(
+    outcomes = race(
         lambda: services.authorization_suspend(
             authorization=authorization, actor=approver, reason="检查"
         ),
@@ -88,7 +64,7 @@ def test_approving_while_the_operator_is_suspended_elsewhere(
 ):
     """Approval and a suspension of the result can't interleave into an active grant without
     the permission: whichever wins, row and permission agree."""
-    outcomes = _race(
+    outcomes = race(
         lambda: services.application_approve(
             application=Application.objects.get(pk=recommended.pk),
             actor=approver,

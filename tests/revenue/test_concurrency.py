@@ -1,13 +1,12 @@
 """Two settlements of the same month started at once produce one. Real concurrent transactions
 need PostgreSQL's row locks; SQLite serialises every writer, so there is nothing to race."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from apps.revenue import services
 from apps.revenue.models import RevenueShareRecord, Settlement
+from tests.concurrency import race
 from tests.factories import UserFactory
 from tests.revenue.conftest import LAST_MONTH, TWO_MONTHS_AGO, verified
 
@@ -17,36 +16,13 @@ pytestmark = [
 ]
 
 
-def _race(*calls):
-    """Start every call at once in its own thread and connection; return results or errors."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:
-            outcomes[index] = error
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def test_two_settlements_at_once_produce_one(authorization, operator_member, reviewer):
     verified(authorization, operator_member, reviewer)
     second = UserFactory(
         username="reviewer2", bureau=reviewer.bureau, is_staff=True,
         organisation_role="member", groups=["reviewer"],
     )  # fmt: skip
-    outcomes = _race(
+    outcomes = race(
         *[lambda who=who: services.settle_period(period=LAST_MONTH, actor=who)
           for who in (reviewer, second)]
     )  # fmt: skip
@@ -60,7 +36,7 @@ def test_settling_two_months_at_once_credits_a_report_once(
     authorization, operator_member, reviewer
 ):
     verified(authorization, operator_member, reviewer, TWO_MONTHS_AGO)
-    outcomes = _race(
+    outcomes = race(
         lambda: services.settle_period(period=TWO_MONTHS_AGO, actor=reviewer),
         lambda: services.settle_period(period=LAST_MONTH, actor=reviewer),
     )
