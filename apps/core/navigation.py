@@ -26,13 +26,18 @@ def navigation_for(user: User | None) -> list[Link]:
     if user is None or not user.is_authenticated:
         return links
     if user.role == Role.BUREAU:
-        links.append(Link(_("Administration"), reverse("admin:index")))
+        links += [
+            Link(_("Administration"), reverse("admin:index")),
+            Link(_("Revenue"), reverse("bureau_revenue:index")),
+            Link(_("Data supply assessment"), reverse("bureau_assessment:index")),
+        ]
     if user.role == Role.DEPARTMENT:
         links += [
             Link(_("Catalog entries"), reverse("department_catalog:list")),
             Link(_("Applications"), reverse("department_authorizations:list")),
             Link(_("Usage"), reverse("department_usage:index")),
             Link(_("Revenue shares"), reverse("department_revenue:index")),
+            Link(_("Chief data officer"), reverse("cdo:department")),
         ]
     if user.role == Role.OPERATOR:
         links += [

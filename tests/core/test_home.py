@@ -84,3 +84,12 @@ def test_pages_carry_a_content_security_policy(client, db):
     assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     assert "frame-ancestors 'none'" in policy
     assert "onchange=" not in response.text  # no inline handlers the policy would block
+
+
+def test_every_navigation_link_opens_for_its_role(
+    client, reviewer, department_member, operator_admin
+):
+    for user in (reviewer, department_member, operator_admin):
+        client.force_login(user)
+        for url in _links(client.get(reverse("home"))):
+            assert client.get(url, follow=True).status_code == 200, (user, url)
