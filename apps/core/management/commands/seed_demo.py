@@ -9,6 +9,7 @@ from apps.authorizations.demo import seed_authorizations
 from apps.catalog.demo import seed_catalog
 from apps.cdo.demo import seed_cdos
 from apps.datazone.demo import seed_datazone
+from apps.datazone.models import DataVersion
 from apps.organisations.demo import seed_organisations
 from apps.revenue.demo import seed_revenue
 from apps.twofactor.demo import seed_two_factor
@@ -22,14 +23,15 @@ class Command(BaseCommand):
         seed_cdos(organisations)
         entries = seed_catalog(organisations)
         applications = seed_authorizations(organisations)
-        versions = seed_datazone()
+        seed_datazone()
+        versions = DataVersion.objects.live().count()
         reports = seed_revenue()
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data: {len(organisations.departments)} departments, "
                 f"{len(organisations.operators)} operators, {len(organisations.logins)} users, "
                 f"{entries} catalog entries, {applications} applications, "
-                f"{versions} data versions loaded, {reports} revenue reports"
+                f"{versions} entries with live data, {reports} revenue reports"
             )
         )
         self.stdout.write("demo logins (username / password):")
