@@ -4,9 +4,11 @@
 checked too, never trusted alone)."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.authorizations.models import Authorization, CatalogEntryGroupObjectPermission
@@ -15,6 +17,7 @@ from apps.authorizations.services.authorizations import QUERY_PERMISSION
 from apps.catalog.models import CatalogEntry
 from apps.datazone.selectors import LiveTable, live_table_for
 
+from .access_cache import access_cache
 from .errors import ApiError, field_not_granted, not_found
 from .models import ApiKey
 
@@ -74,7 +77,35 @@ def require_qualified(key: ApiKey) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _CachedGrant:
+    grant: Grant
+    day: date  # the day the operator was found qualified on (qualifications expire by date)
+
+
 def grant_for(key: ApiKey, identifier: str, authorization_id: str | None = None) -> Grant:
+    """The grant this key holds on the dataset, or the API error that says why there is none.
+
+    A grant found before is reused while nothing it was read from has changed (access_cache);
+    what depends on the clock — the operator's qualification on today's date and the
+    authorization's validity to the second — is checked again on every call."""
+    if not access_cache.enabled():
+        return _grant_for(key, identifier, authorization_id)
+    cache_key = ("grant", key.pk, identifier, authorization_id)
+    cached = access_cache.get(cache_key)
+    now = timezone.now()
+    if cached is not None and cached.day == timezone.localdate(now):
+        authorization = cached.grant.authorization
+        if authorization.valid_from <= now < authorization.valid_until:
+            return cached.grant
+    epoch = access_cache.epoch()
+    day = timezone.localdate()
+    grant = _grant_for(key, identifier, authorization_id)
+    access_cache.put(cache_key, _CachedGrant(grant, day), epoch)
+    return grant
+
+
+def _grant_for(key: ApiKey, identifier: str, authorization_id: str | None) -> Grant:
     require_qualified(key)
     candidates = list(_candidates(key, identifier, authorization_id))
     if not candidates:

@@ -9,7 +9,8 @@ from rest_framework.request import Request
 
 from apps.accounts.models import User
 
-from .keys import parse_key, secret_matches
+from .access_cache import access_cache
+from .keys import ParsedKey, parse_key, secret_matches
 from .models import ApiKey
 
 # Write last use at most this often per key, not on every call.
@@ -32,13 +33,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def _check(self, raw: str) -> tuple[User, ApiKey]:
         parsed = parse_key(raw)
-        key = (
-            ApiKey.objects.select_related("operator__group", "created_by")
-            .filter(prefix=parsed.prefix)
-            .first()
-            if parsed
-            else None
-        )
+        key = self._find(parsed) if parsed else None
         if key is None or parsed is None or not secret_matches(parsed.secret, key.secret_hash):
             raise exceptions.AuthenticationFailed(_("The API key is not valid."))
         if key.revoked_at is not None:
@@ -50,10 +45,33 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         self._touch(key)
         return key.created_by, key
 
+    def _find(self, parsed: ParsedKey) -> ApiKey | None:
+        """The key row for the prefix; a valid one found before is reused until a change to
+        keys, their limits or their owners is announced (access_cache). The secret, revocation,
+        expiry and owner are checked by the caller on every call either way."""
+        if not access_cache.enabled():
+            return self._load(parsed)
+        cache_key = ("key", parsed.prefix)
+        key = access_cache.get(cache_key)
+        if key is None:
+            epoch = access_cache.epoch()
+            key = self._load(parsed)
+            if key is not None:
+                access_cache.put(cache_key, key, epoch)
+        return key
+
+    def _load(self, parsed: ParsedKey) -> ApiKey | None:
+        return (
+            ApiKey.objects.select_related("operator__group", "created_by")
+            .filter(prefix=parsed.prefix)
+            .first()
+        )
+
     def _touch(self, key: ApiKey) -> None:
         now = timezone.now()
         if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+            key.last_used_at = now  # a cached key must not write again on every call
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'

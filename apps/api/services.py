@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import sql
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,6 +84,43 @@ def seconds_until_tomorrow(now: datetime | None = None) -> int:
     return max(1, int((tomorrow - now).total_seconds()))
 
 
+def _counter_update(
+    authorization: Authorization,
+    day: date,
+    *,
+    rows: int,
+    calls: int,
+    rows_at_most: int | None = None,
+    rows_at_least: int | None = None,
+) -> bool:
+    """One UPDATE of the day's counter row: add ``rows`` and ``calls`` if the rows counted so
+    far are within the bounds given. False when no row was changed (missing or out of bounds)."""
+    quote = connection.ops.quote_name
+    counted, called = quote("rows"), quote("calls")
+    table = quote(DailyUsage._meta.db_table)
+    # Quoted names from the model only; every value is a parameter.
+    statement = (
+        f"UPDATE {table} "  # noqa: S608 - quoted names only
+        f"SET {counted} = {counted} + %s, {called} = {called} + %s "
+        f"WHERE {quote('authorization_id')} = %s AND {quote('day')} = %s"
+    )
+    params: list[Any] = [rows, calls, authorization.pk, connection.ops.adapt_datefield_value(day)]
+    if rows_at_most is not None:
+        statement += f" AND {counted} <= %s"
+        params.append(rows_at_most)
+    if rows_at_least is not None:
+        statement += f" AND {counted} >= %s"
+        params.append(rows_at_least)
+    return metering_execute(statement, params) > 0
+
+
+def _take(authorization: Authorization, day: date, rows: int) -> bool:
+    """Count the call and take ``rows`` only if they fit in the quota."""
+    return _counter_update(
+        authorization, day, rows=rows, calls=1, rows_at_most=authorization.daily_row_quota - rows
+    )
+
+
 def quota_reserve(*, authorization: Authorization, rows: int) -> int:
     """Reserve up to ``rows`` of today's quota, atomically; returns how many were reserved.
 
@@ -93,14 +130,10 @@ def quota_reserve(*, authorization: Authorization, rows: int) -> int:
     day = timezone.localdate()
     usage = DailyUsage.objects.filter(authorization=authorization, day=day)
     quota = authorization.daily_row_quota
-    with metering_transaction():
-        taken = usage.filter(rows__lte=quota - rows).update(
-            rows=F("rows") + rows, calls=F("calls") + 1
-        )
-    if taken:
+    if _take(authorization, day, rows):
         return rows
     _day_row(authorization, day)  # the first call of the day creates the counter
-    if usage.filter(rows__lte=quota - rows).update(rows=F("rows") + rows, calls=F("calls") + 1):
+    if _take(authorization, day, rows):
         return rows
     # Not enough for the whole page: take what is left, if anything, in a locked read-modify.
     with transaction.atomic():
@@ -117,18 +150,16 @@ def quota_reserve(*, authorization: Authorization, rows: int) -> int:
 def quota_release(*, authorization: Authorization, rows: int) -> None:
     """Give back the part of a reservation that the call did not use."""
     if rows > 0:
-        with metering_transaction():
-            DailyUsage.objects.filter(
-                authorization=authorization, day=timezone.localdate(), rows__gte=rows
-            ).update(rows=F("rows") - rows)
+        day = timezone.localdate()
+        _counter_update(authorization, day, rows=-rows, calls=0, rows_at_least=rows)
 
 
 def count_call(*, authorization: Authorization) -> None:
     """Count a call that returns no rows (aggregate, verify)."""
     day = timezone.localdate()
-    _day_row(authorization, day)
-    with metering_transaction():
-        DailyUsage.objects.filter(authorization=authorization, day=day).update(calls=F("calls") + 1)
+    if not _counter_update(authorization, day, rows=0, calls=1):
+        _day_row(authorization, day)  # the first call of the day creates the counter
+        _counter_update(authorization, day, rows=0, calls=1)
 
 
 @contextmanager
@@ -148,6 +179,27 @@ def metering_transaction() -> Iterator[None]:
         yield
 
 
+def metering_execute(statement: str, params: list[Any]) -> int:
+    """Run one metering write without waiting for the WAL flush; returns the rows it touched.
+
+    On PostgreSQL ``SET LOCAL`` and the write go in one message, which the server runs as one
+    implicit transaction: one round trip instead of BEGIN, SET, the write and COMMIT (see
+    metering_transaction for why not waiting is safe for counters)."""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(statement, params)
+            return cursor.rowcount
+        cursor.execute(f"SET LOCAL synchronous_commit TO OFF; {statement}", params)
+        cursor.nextset()
+        return cursor.rowcount
+
+
 def usage_record(**fields: Any) -> UsageRecord:
-    with metering_transaction():
-        return UsageRecord.objects.create(**fields)
+    """Write one usage record (after the response has gone, see views_base)."""
+    record = UsageRecord(**fields)
+    columns = [field for field in UsageRecord._meta.concrete_fields if not field.primary_key]
+    insert = sql.InsertQuery(UsageRecord)
+    insert.insert_values(columns, [record])
+    ((statement, params),) = insert.get_compiler(connection=connection).as_sql()
+    metering_execute(statement, list(params))
+    return record

@@ -218,6 +218,9 @@ DATAZONE_MAX_UPLOAD_BYTES = env_int("DATAZONE_MAX_UPLOAD_BYTES", 2 * 1024**3, mi
 API_KEY_RATE = env_str("API_KEY_RATE", "600/min")
 API_AGGREGATE_MIN_GROUP = env_int("API_AGGREGATE_MIN_GROUP", 10, minimum=1)
 API_MAX_PAGE_SIZE = 1000
+# Each worker keeps what the access checks found until PostgreSQL announces a change to it
+# (apps/api/access_cache.py); off, every call reads everything again.
+API_ACCESS_CACHE = env_bool("API_ACCESS_CACHE", True)
 
 # Content Security Policy (Django 6's own): scripts only from this site or with the page's nonce.
 # Inline style attributes stay allowed because the admin and Swagger UI use them.

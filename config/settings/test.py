@@ -23,3 +23,6 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))
 # login lockout are off here and turned on by the tests that prove them (tests/security, e2e).
 PORTAL_REQUIRE_STAFF_2FA = False
 AXES_ENABLED = False
+# A test's changes never commit, so no change is ever announced: the API's access cache is off
+# here and turned on by the tests that prove its invalidation (tests/api/test_access_cache.py).
+API_ACCESS_CACHE = False
