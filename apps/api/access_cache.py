@@ -49,6 +49,7 @@ class AccessCache:
         self._changed = threading.Condition(self._lock)
         self._pid: int | None = None
         self._thread: threading.Thread | None = None
+        self._stopping = False
 
     # Use ---------------------------------------------------------------------------------------
 
@@ -92,6 +93,33 @@ class AccessCache:
     def is_listening(self) -> bool:
         return self._listening
 
+    def wait_until_listening(self, timeout: float = 5.0) -> bool:
+        self._start()
+        deadline = time.monotonic() + timeout
+        while not self._listening and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self._listening
+
+    def stop(self) -> None:
+        """Stop this process's listener and forget everything (tests: the test database cannot
+        be dropped while the listener holds a connection to it)."""
+        thread = self._thread
+        if thread is None or self._pid != os.getpid():
+            return
+        self._stopping = True
+        try:
+            try:
+                with self._connect() as connection:  # wake the listener up
+                    connection.execute("SELECT pg_notify(%s, 'stop')", [CHANNEL])
+            except Exception:  # not connected either: it sees the flag when it next wakes
+                logger.info("API access cache listener stopping without a wake-up")
+            thread.join(timeout=HEALTH_CHECK_SECONDS + RECONNECT_SECONDS + 1)
+        finally:
+            self._stopping = False
+            self._thread = self._pid = None
+            self._listening = False
+            self.invalidate()
+
     # The listener ------------------------------------------------------------------------------
 
     def _start(self) -> None:
@@ -112,7 +140,7 @@ class AccessCache:
             self._thread.start()
 
     def _listen_forever(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 self._listen()
             except Exception:  # the listener must outlive any database trouble
@@ -120,21 +148,27 @@ class AccessCache:
             finally:
                 self._listening = False
                 self.invalidate()
-            time.sleep(RECONNECT_SECONDS)
+            if not self._stopping:
+                time.sleep(RECONNECT_SECONDS)
 
-    def _listen(self) -> None:
+    def _connect(self) -> Any:
         import psycopg
 
         params = connections["default"].get_connection_params()
         params.pop("cursor_factory", None)
-        with psycopg.connect(**params, autocommit=True) as connection:
+        return psycopg.connect(**params, autocommit=True)
+
+    def _listen(self) -> None:
+        with self._connect() as connection:
             connection.execute(f"LISTEN {CHANNEL}")
             # Whatever committed before LISTEN was not announced: start from nothing.
             self.invalidate()
             self._listening = True
-            while True:
+            while not self._stopping:
                 for _notification in connection.notifies(timeout=HEALTH_CHECK_SECONDS):
                     self.invalidate()
+                    if self._stopping:
+                        return
                 connection.execute("SELECT 1")  # raises when the connection is gone
 
 
