@@ -1,7 +1,6 @@
 """Writes of the operator API: keys, quota reservations and usage records."""
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -162,29 +161,15 @@ def count_call(*, authorization: Authorization) -> None:
         _counter_update(authorization, day, rows=0, calls=1)
 
 
-@contextmanager
-def metering_transaction() -> Iterator[None]:
-    """A transaction for metering writes that does not wait for the disk.
-
-    Every API call commits a quota update and a usage record; waiting for each WAL flush cost
-    more than the call's own query. With synchronous_commit off for these transactions alone,
-    PostgreSQL stays consistent and a crash can lose at most the last fraction of a second of
-    counters (wal_writer_delay), never reorder them; decisions, grants and money are committed
-    normally elsewhere.
-    """
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        yield
-
-
 def metering_execute(statement: str, params: list[Any]) -> int:
     """Run one metering write without waiting for the WAL flush; returns the rows it touched.
 
-    On PostgreSQL ``SET LOCAL`` and the write go in one message, which the server runs as one
-    implicit transaction: one round trip instead of BEGIN, SET, the write and COMMIT (see
-    metering_transaction for why not waiting is safe for counters)."""
+    Every API call commits a quota update and a usage record; waiting for each WAL flush cost
+    more than the call's own query. With synchronous_commit off for these writes alone,
+    PostgreSQL stays consistent and a crash can lose at most the last fraction of a second of
+    counters (wal_writer_delay), never reorder them; decisions, grants and money are committed
+    normally elsewhere. ``SET LOCAL`` and the write go in one message, which the server runs as
+    one implicit transaction: one round trip instead of BEGIN, SET, the write and COMMIT."""
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             cursor.execute(statement, params)
