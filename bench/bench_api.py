@@ -3,7 +3,9 @@
 1,000,000 rows from ../shared/anchors/gen_rows.py are loaded once through the data zone (the
 portal's own ingest) into `portal_bench`. Then, side by side:
 - the portal: gunicorn serving config.wsgi (production settings, 2 workers × 4 threads), with
-  key authentication, scope checks, the quota reservation and metering all on;
+  key authentication, scope checks, the quota reservation and metering all on; the access checks'
+  answers cached per worker as in production (apps/api/access_cache.py), and (a) once more with
+  that cache off ("portal, cold": what the first call after a change costs);
 - thin_rest.py (../shared/anchors, a PostgREST-style server) under uvicorn, on the same table;
 - raw psycopg: the portal's own statements, prepared, from Python threads;
 - Datasette's default JSON on a SQLite copy, for (a) and (b), if datasette is installed
@@ -300,8 +302,9 @@ def _wait_for(url: str, process: subprocess.Popen) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def portal_server() -> Any:
+def portal_server(access_cache: bool = True) -> Any:
     env = {
+        "API_ACCESS_CACHE": "1" if access_cache else "0",
         "DJANGO_SETTINGS_MODULE": "config.settings.prod", "DATABASE_URL": DSN,
         "SECRET_KEY": SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0", "API_KEY_RATE": "100000000/min", "LOG_LEVEL": "ERROR",
@@ -523,14 +526,14 @@ CALL_NAMES = {
 
 def report(results: dict[str, dict[str, Figures]]) -> None:
     print("\noperator API, 1,000,000 rows, PostgreSQL; p50/p99 in ms at 1 client, requests/s")
-    header = f"{'call':40}{'stack':12}{'p50':>9}{'p99':>9}" + "".join(
+    header = f"{'call':40}{'stack':14}{'p50':>9}{'p99':>9}" + "".join(
         f"{f'rps@{c}':>10}" for c in CONCURRENCY
     )
-    print(header)
+    print(header)  # "portal, cold": API_ACCESS_CACHE off, every check read on every call
     for call, name in CALL_NAMES.items():
         for stack, figures in results.get(call, {}).items():
             rps = "".join(f"{figures.rps[c]:>10,.0f}" for c in CONCURRENCY)
-            print(f"{name:40}{stack:12}{figures.p50:>9.2f}{figures.p99:>9.2f}{rps}")
+            print(f"{name:40}{stack:14}{figures.p50:>9.2f}{figures.p99:>9.2f}{rps}")
             name = ""
     _ratios(results)
 
@@ -548,6 +551,10 @@ def _ratios(results: dict[str, dict[str, Figures]]) -> None:
             f"(a) rps@{clients} portal / thin_rest",
             a["portal"].rps[clients] / a["thin_rest"].rps[clients], "target ≥ 0.35",
         )  # fmt: skip
+    _ratio(
+        "(a) p50 portal without the access cache / thin_rest",
+        a["portal, cold"].p50 / a["thin_rest"].p50, "every check read again",
+    )  # fmt: skip
     _ratio("(c) p50 / (b) p50, portal", c["portal"].p50 / b["portal"].p50, "target ≤ 1.5")
     _ratio("(c) p50 / (b) p50, raw psycopg", c["psycopg"].p50 / b["psycopg"].p50, "the DB's own")
     if "datasette" in a:
@@ -583,6 +590,11 @@ def main() -> None:
             headers = {"Authorization": f"Bearer {setup.key}"}
             for call, (url, body) in portal_calls(setup).items():
                 results[call]["portal"] = http_figures(url, seconds, headers, body)
+        # The same (a) with every access check read from the database on every call: what a
+        # worker's first call, or the first after a change, costs (apps/api/access_cache.py).
+        with portal_server(access_cache=False):
+            url, body = portal_calls(setup)["a"]
+            results["a"]["portal, cold"] = http_figures(url, seconds, headers, body)
     if DATASETTE_BIN.exists():
         db = sqlite_copy(csv_path)
         with datasette_server(db):

@@ -127,8 +127,6 @@ def quota_reserve(*, authorization: Authorization, rows: int) -> int:
     A call that finds no room raises QuotaExceeded; one that finds some room gets what is left.
     """
     day = timezone.localdate()
-    usage = DailyUsage.objects.filter(authorization=authorization, day=day)
-    quota = authorization.daily_row_quota
     if _take(authorization, day, rows):
         return rows
     _day_row(authorization, day)  # the first call of the day creates the counter
@@ -136,8 +134,9 @@ def quota_reserve(*, authorization: Authorization, rows: int) -> int:
         return rows
     # Not enough for the whole page: take what is left, if anything, in a locked read-modify.
     with transaction.atomic():
+        usage = DailyUsage.objects.filter(authorization=authorization, day=day)
         current = usage.select_for_update().get()
-        left = max(0, quota - current.rows)
+        left = max(0, authorization.daily_row_quota - current.rows)
         if left == 0:
             raise QuotaExceeded(seconds_until_tomorrow())
         current.rows += left

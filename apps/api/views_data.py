@@ -115,6 +115,8 @@ FORMATTERS: dict[str, Formatter] = {
 
 def formatter(column: Column) -> Formatter:
     convert = FORMATTERS[column.data_type]
+    if convert is _identity:  # strings and integers go out as read (None included)
+        return convert
     return lambda value: None if value is None else convert(value)
 
 
