@@ -8,25 +8,30 @@ Uploaded documents are served by permission-checked views, never from MEDIA_URL
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
-from django.utils.functional import Promise
+from django.urls import URLPattern, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
 from apps.accounts.models import User
+from apps.core.admin_decisions import (
+    BureauAdmin,
+    Decision,
+    DecisionAdmin,
+    decision_actions,
+    moves_to,
+    refusal,
+    report,
+)
 from apps.core.errors import DomainError
 
 from . import services
@@ -34,8 +39,6 @@ from .admin_forms import (
     AGREEMENT_CLAUSES,
     ApproveForm,
     BulkApproveForm,
-    GroupedForm,
-    ReasonForm,
     RowFilterFormSet,
 )
 from .choices import (
@@ -59,36 +62,6 @@ from .selectors import qualifications_expiring
 EXPIRING_DAYS = 30
 
 
-@dataclass(frozen=True)
-class Decision:
-    """One move bureau staff make from the admin, in bulk or from the change page."""
-
-    label: Promise
-    permission: str  # the admin's has_<permission>_permission() says who may
-    reason_required: bool
-    admits: Callable[[Any], bool]  # does the object's status allow the move (to offer a link)
-    perform: Callable[[Any, User, str], object]  # calls the service, which checks everything
-
-
-def _moves_to(transitions: dict[str, set[str]], target: str) -> Callable[[Any], bool]:
-    return lambda obj: target in transitions[obj.status]
-
-
-def _refusal(error: DomainError | ValidationError) -> str:
-    return error.message if isinstance(error, DomainError) else "; ".join(error.messages)
-
-
-def _report(request: HttpRequest, label: Promise, done: list[str], refused: list[str]) -> None:
-    """Say what was done, and list every refused item with its reason."""
-    if done:
-        messages.success(
-            request,
-            _("%(decision)s: %(objects)s") % {"decision": label, "objects": ", ".join(done)},
-        )
-    for line in refused:
-        messages.error(request, line)
-
-
 def _attachment(document: FieldFile) -> FileResponse:
     if not document:
         raise Http404
@@ -97,144 +70,6 @@ def _attachment(document: FieldFile) -> FileResponse:
     except FileNotFoundError as error:
         raise Http404 from error
     return FileResponse(handle, as_attachment=True, filename=PurePath(document.name).name)
-
-
-class BureauAdmin(SimpleHistoryAdmin):
-    """Lists, change pages (read only) and history; changes go through decisions only."""
-
-    show_full_result_count = False  # no full-table COUNT on every list page
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def url_name(self, view: str) -> str:
-        return f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}"
-
-    def view_url(self, name: str, view: Callable[..., HttpResponse], route: str) -> URLPattern:
-        return path(
-            f"<path:object_id>/{route}",
-            self.admin_site.admin_view(view),
-            name=self.url_name(name).removeprefix("admin:"),
-        )
-
-
-def _decision_action(name: str, decision: Decision) -> Callable[..., HttpResponse | None]:
-    def action(
-        modeladmin: "DecisionAdmin", request: HttpRequest, queryset: QuerySet[Any]
-    ) -> HttpResponse | None:
-        return modeladmin.bulk_decision(request, queryset, name)
-
-    action.__name__ = f"{name}_selected"
-    return admin.action(description=decision.label, permissions=[decision.permission])(action)
-
-
-class DecisionAdmin(BureauAdmin):
-    """Decisions in bulk (one reason for all selected) and from the change page."""
-
-    decisions: dict[str, Decision] = {}
-    change_form_template = "admin/authorizations/change_form.html"
-
-    def get_urls(self) -> list[Any]:
-        return [
-            self.view_url("decide", self.decision_view, "decide/<str:decision>/"),
-            *self.extra_urls(),
-            *super().get_urls(),
-        ]
-
-    def extra_urls(self) -> list[URLPattern]:
-        return []
-
-    def may(self, request: HttpRequest, decision: Decision) -> bool:
-        return getattr(self, f"has_{decision.permission}_permission")(request)
-
-    def describe(self, obj: Any) -> str:
-        return str(obj)
-
-    def decide(self, request: HttpRequest, objects: list[Any], name: str, reason: str) -> None:
-        decision = self.decisions[name]
-        done, refused = [], []
-        for obj in objects:
-            try:
-                decision.perform(obj, request.user, reason)
-                done.append(self.describe(obj))
-            except (DomainError, ValidationError) as error:
-                refused.append(f"{self.describe(obj)}: {_refusal(error)}")
-        _report(request, decision.label, done, refused)
-
-    def bulk_decision(
-        self, request: HttpRequest, queryset: QuerySet[Any], name: str
-    ) -> HttpResponse | None:
-        decision = self.decisions[name]
-        data = request.POST if "apply" in request.POST else None
-        form = ReasonForm(data, required=decision.reason_required)
-        if form.is_valid():
-            self.decide(request, list(queryset), name, form.cleaned_data["reason"])
-            return None
-        return self.render_decision(
-            request, decision.label, list(queryset), form, action=f"{name}_selected"
-        )
-
-    def decision_view(self, request: HttpRequest, object_id: str, decision: str) -> HttpResponse:
-        choice = self.decisions.get(decision)
-        if choice is None or not self.may(request, choice):
-            raise PermissionDenied
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404
-        form = ReasonForm(request.POST or None, required=choice.reason_required)
-        if request.method == "POST" and form.is_valid():
-            self.decide(request, [obj], decision, form.cleaned_data["reason"])
-            return HttpResponseRedirect(reverse(self.url_name("change"), args=[obj.pk]))
-        return self.render_decision(request, choice.label, [obj], form)
-
-    def render_decision(
-        self,
-        request: HttpRequest,
-        title: Promise,
-        objects: list[Any],
-        form: GroupedForm,
-        *,
-        action: str = "",
-        template: str = "admin/authorizations/decision.html",
-        **extra: Any,
-    ) -> TemplateResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "objects": objects,
-            "form": form,
-            "action": action,
-            "opts": self.opts,
-            "media": self.media + form.media,
-            "changelist_url": reverse(self.url_name("changelist")),
-            **extra,
-        }
-        return TemplateResponse(request, template, context)
-
-    def object_decisions(self, request: HttpRequest, obj: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                "name": name,
-                "label": decision.label,
-                "url": reverse(self.url_name("decide"), args=[obj.pk, name]),
-            }
-            for name, decision in self.decisions.items()
-            if self.may(request, decision) and decision.admits(obj)
-        ]
-
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> HttpResponse:
-        obj = self.get_object(request, unquote(object_id))
-        decisions = self.object_decisions(request, obj) if obj is not None else []
-        extra_context = {**(extra_context or {}), "decisions": decisions}
-        return super().change_view(request, object_id, form_url, extra_context)
 
 
 # Qualification types ------------------------------------------------------------------------
@@ -297,7 +132,7 @@ class QualificationAdmin(DecisionAdmin):
     )  # fmt: skip
     readonly_fields = fields
     decisions = QUALIFICATION_DECISIONS
-    actions = [_decision_action(name, decision) for name, decision in decisions.items()]
+    actions = decision_actions(decisions)
     change_list_template = "admin/authorizations/qualification/change_list.html"
 
     def has_review_permission(self, request: HttpRequest) -> bool:
@@ -360,7 +195,7 @@ def _reject_application(application: Application, actor: User, reason: str) -> o
     return services.application_reject(application=application, actor=actor, reason=reason)
 
 
-_RECOMMENDABLE = _moves_to(APPLICATION_TRANSITIONS, ApplicationStatus.RECOMMENDED)
+_RECOMMENDABLE = moves_to(APPLICATION_TRANSITIONS, ApplicationStatus.RECOMMENDED)
 APPLICATION_DECISIONS = {
     "recommend_approval": Decision(
         gettext_lazy("Recommend approval"), "recommend", False, _RECOMMENDABLE,
@@ -372,10 +207,10 @@ APPLICATION_DECISIONS = {
     ),
     "reject": Decision(
         gettext_lazy("Reject"), "decide", True,
-        _moves_to(APPLICATION_TRANSITIONS, ApplicationStatus.REJECTED), _reject_application,
+        moves_to(APPLICATION_TRANSITIONS, ApplicationStatus.REJECTED), _reject_application,
     ),
 }  # fmt: skip
-_APPROVABLE = _moves_to(APPLICATION_TRANSITIONS, ApplicationStatus.APPROVED)
+_APPROVABLE = moves_to(APPLICATION_TRANSITIONS, ApplicationStatus.APPROVED)
 APPROVE_LABEL = gettext_lazy("Approve")
 
 
@@ -398,7 +233,7 @@ class ApplicationAdmin(DecisionAdmin):
     readonly_fields = fields
     decisions = APPLICATION_DECISIONS
     actions = [
-        *(_decision_action(name, decision) for name, decision in decisions.items()),
+        *decision_actions(decisions),
         "approve_selected",
     ]
 
@@ -452,8 +287,8 @@ class ApplicationAdmin(DecisionAdmin):
                 self._approve(request, application, form, application.requested_fields, [])
                 done.append(self.describe(application))
             except (DomainError, ValidationError) as error:
-                refused.append(f"{self.describe(application)}: {_refusal(error)}")
-        _report(request, APPROVE_LABEL, done, refused)
+                refused.append(f"{self.describe(application)}: {refusal(error)}")
+        report(request, APPROVE_LABEL, done, refused)
         return None
 
     @staticmethod
@@ -495,6 +330,7 @@ class ApplicationAdmin(DecisionAdmin):
             request, APPROVE_LABEL, [application], form,
             template="admin/authorizations/application/approve.html",
             application=application, row_filter=row_filter,
+            between_fieldsets="admin/authorizations/application/_row_filter.html",
         )  # fmt: skip
 
     def _approve_or_show_errors(
@@ -511,7 +347,7 @@ class ApplicationAdmin(DecisionAdmin):
         except DomainError as error:  # four eyes, a status that does not allow it
             form.add_error(None, error.message)
             return None
-        _report(request, APPROVE_LABEL, [self.describe(application)], [])
+        report(request, APPROVE_LABEL, [self.describe(application)], [])
         return authorization
 
 
@@ -554,17 +390,17 @@ def _authorization_move(
 AUTHORIZATION_DECISIONS = {
     "suspend": Decision(
         gettext_lazy("Suspend"), "decide", True,
-        _moves_to(AUTHORIZATION_TRANSITIONS, AuthorizationStatus.SUSPENDED),
+        moves_to(AUTHORIZATION_TRANSITIONS, AuthorizationStatus.SUSPENDED),
         _authorization_move(services.authorization_suspend),
     ),
     "resume": Decision(
         gettext_lazy("Resume"), "decide", False,
-        _moves_to(AUTHORIZATION_TRANSITIONS, AuthorizationStatus.ACTIVE),
+        moves_to(AUTHORIZATION_TRANSITIONS, AuthorizationStatus.ACTIVE),
         _authorization_move(services.authorization_resume),
     ),
     "revoke": Decision(
         gettext_lazy("Revoke"), "decide", True,
-        _moves_to(AUTHORIZATION_TRANSITIONS, AuthorizationStatus.REVOKED),
+        moves_to(AUTHORIZATION_TRANSITIONS, AuthorizationStatus.REVOKED),
         _authorization_move(services.authorization_revoke),
     ),
 }  # fmt: skip
@@ -586,7 +422,7 @@ class AuthorizationAdmin(DecisionAdmin):
     readonly_fields = fields
     inlines = [AgreementInline]
     decisions = AUTHORIZATION_DECISIONS
-    actions = [_decision_action(name, decision) for name, decision in decisions.items()]
+    actions = decision_actions(decisions)
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("authorizations.decide_application")

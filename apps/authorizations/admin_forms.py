@@ -8,71 +8,22 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AdminSplitDateTime, AdminTextareaWidget
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.forms.boundfield import BoundField
+from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.choices import FieldType
 from apps.catalog.models import CatalogField
+from apps.core import admin_decisions as core
 
 from .choices import MAX_PERIOD_DAYS, FeeBasis, FilterOperator, Use
 from .models import Agreement, Application, Authorization
 
-Fieldsets = list[tuple[Promise | None, list[str]]]
 
+class GroupedForm(core.GroupedForm):
+    """Service errors name fields of authorizations, agreements and applications."""
 
-class GroupedForm(forms.Form):
-    """A form the admin templates render fieldset by fieldset."""
-
-    fieldsets: Fieldsets = []
-
-    def grouped(self) -> list[tuple[Promise | None, list[BoundField]]]:
-        named = self.fieldsets or [(None, list(self.fields))]
-        return [(legend, [self[name] for name in names]) for legend, names in named]
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's ValidationError next to the field it names, or above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            if name in self.fields:
-                self.add_error(name, errors)
-            elif name == NON_FIELD_ERRORS:
-                self.add_error(None, errors)
-            else:
-                self.add_error(
-                    None, [f"{_label(name)}: {message}" for e in errors for message in e]
-                )
-
-
-def _label(name: str) -> str:
-    """The verbose name of a scope or agreement field a service complains about."""
-    for model in (Authorization, Agreement, Application):
-        try:
-            return str(model._meta.get_field(name).verbose_name)
-        except FieldDoesNotExist:
-            continue
-    return name
-
-
-class ReasonForm(GroupedForm):
-    reason = forms.CharField(
-        label=_("Comment or reason"),
-        required=False,
-        widget=AdminTextareaWidget(attrs={"rows": 3, "cols": 60}),
-    )
-
-    def __init__(self, *args: Any, required: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].required = required
-        self.fields["reason"].help_text = (
-            _("Required: it is recorded in the history and shown to the organisation.")
-            if required
-            else _("Optional: it is recorded in the history.")
-        )
+    labels_from = (Authorization, Agreement, Application)
 
 
 _TEXT = AdminTextareaWidget(attrs={"rows": 3})
@@ -117,7 +68,7 @@ class ScopeForm(GroupedForm):
         label=_("Decision comment"), required=False, widget=AdminTextareaWidget(attrs={"rows": 2})
     )
 
-    fieldsets: Fieldsets = [
+    fieldsets: core.Fieldsets = [
         (_("Validity and quota"), ["valid_from", "valid_until", "daily_row_quota"]),
         (_("Pricing and revenue share"), ["fee_basis", "price", "revenue_share_ratio"]),
         (_("Agreement"), AGREEMENT_CLAUSES),
@@ -165,7 +116,7 @@ class ApproveForm(ScopeForm):
     )
     document = _AGREEMENT_FIELDS["document"]
 
-    fieldsets: Fieldsets = [
+    fieldsets: core.Fieldsets = [
         (_("Fields"), ["allowed_fields"]),
         *ScopeForm.fieldsets[:2],
         (_("Agreement"), [*AGREEMENT_CLAUSES, "document"]),

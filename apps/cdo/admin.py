@@ -12,9 +12,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
 from apps.accounts.models import User
+from apps.core.admin_decisions import Decision, DecisionAdmin, decision_actions
 from apps.core.errors import DomainError
 
 from . import services
@@ -62,14 +62,27 @@ class AppointForm(forms.ModelForm):
         self.fields["term_start"].help_text = _("Leave empty to start now.")
 
 
-class EndForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for ending"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+def _end(assignment: CdoAssignment, actor: User, reason: str) -> object:
+    return services.cdo_end(assignment=assignment, actor=actor, reason=reason)
+
+
+DECISIONS = {
+    "end": Decision(
+        label=gettext_lazy("End the term"),
+        permission="appoint",
+        reason_required=True,
+        admits=lambda assignment: (
+            assignment.term_end is None or assignment.term_end > timezone.now()
+        ),
+        perform=_end,
+    ),
+}
 
 
 @admin.register(CdoAssignment)
-class CdoAssignmentAdmin(SimpleHistoryAdmin):
+class CdoAssignmentAdmin(DecisionAdmin):
+    """Read only: terms change only by appointing or by ending them, with a reason."""
+
     list_display = ("department", "cdo_name", "title", "term_start", "term_end", "status")
     list_filter = (TermFilter, "department__kind", "department")
     list_select_related = ("department", "user")
@@ -88,7 +101,8 @@ class CdoAssignmentAdmin(SimpleHistoryAdmin):
         "appointed_by",
         "created_at",
     )
-    actions = ["end_terms"]
+    decisions = DECISIONS
+    actions = decision_actions(DECISIONS)
 
     @admin.display(description=gettext_lazy("chief data officer"))
     def cdo_name(self, obj: CdoAssignment) -> str:
@@ -97,12 +111,6 @@ class CdoAssignmentAdmin(SimpleHistoryAdmin):
     @admin.display(description=gettext_lazy("status"))
     def status(self, obj: CdoAssignment) -> str:
         return obj.status
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # terms change only by appointing or ending, with a reason
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("cdo.appoint_cdo")
@@ -157,37 +165,6 @@ class CdoAssignmentAdmin(SimpleHistoryAdmin):
             "opts": self.opts,
         }
         return TemplateResponse(request, "admin/cdo/appoint.html", context)
-
-    @admin.action(description=gettext_lazy("End the term"), permissions=["appoint"])
-    def end_terms(
-        self, request: HttpRequest, queryset: QuerySet[CdoAssignment]
-    ) -> HttpResponse | None:
-        form = EndForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            for assignment in queryset:
-                try:
-                    services.cdo_end(
-                        assignment=assignment,
-                        actor=request.user,
-                        reason=form.cleaned_data["reason"],
-                    )
-                    messages.success(request, _("Term ended: %(cdo)s") % {"cdo": assignment})
-                except (ValidationError, DomainError) as error:
-                    text = (
-                        error.message
-                        if isinstance(error, DomainError)
-                        else "; ".join(error.messages)
-                    )
-                    messages.error(request, f"{assignment}: {text}")
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("End the term"),
-            "form": form,
-            "objects": queryset,
-            "opts": self.opts,
-        }
-        return TemplateResponse(request, "admin/cdo/end.html", context)
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:

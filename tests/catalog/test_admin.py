@@ -22,9 +22,9 @@ def _action(client, name, entries, **extra):
 
 def test_reviewer_publishes_in_bulk(client, reviewer, submitted):
     client.force_login(reviewer)
-    response = _action(client, "publish_entries", submitted)
+    response = _action(client, "publish_selected", submitted)
     assert response.status_code == 200  # the confirmation page asks for an optional comment
-    response = _action(client, "publish_entries", submitted, apply="1", comment="")
+    response = _action(client, "publish_selected", submitted, apply="1", reason="")
     assert response.status_code == 302
     for entry in submitted:
         entry.refresh_from_db()
@@ -34,11 +34,11 @@ def test_reviewer_publishes_in_bulk(client, reviewer, submitted):
 
 def test_bulk_return_needs_one_reason_for_all(client, reviewer, submitted):
     client.force_login(reviewer)
-    response = _action(client, "return_entries", submitted, apply="1", comment="")
+    response = _action(client, "return_selected", submitted, apply="1", reason="")
     assert response.status_code == 200
-    assert response.context["form"].errors["comment"]
+    assert response.context["form"].errors["reason"]
     assert {e.status for e in submitted} == {"submitted"}
-    _action(client, "return_entries", submitted, apply="1", comment="请补充更新频率说明")
+    _action(client, "return_selected", submitted, apply="1", reason="请补充更新频率说明")
     for entry in submitted:
         entry.refresh_from_db()
         assert (entry.status, entry.review_comment) == ("returned", "请补充更新频率说明")
@@ -50,7 +50,7 @@ def test_bulk_decision_reports_entries_it_cannot_move(
     draft = make_entry(department=department, actor=department_member)
     client.force_login(reviewer)
     response = _action(
-        client, "reject_entries", [*submitted, draft], apply="1", comment="不符合要求"
+        client, "reject_selected", [*submitted, draft], apply="1", reason="不符合要求"
     )
     messages = [str(m) for m in response.wsgi_request._messages]
     assert any(draft.identifier in m for m in messages)
@@ -65,17 +65,17 @@ def test_change_page_offers_the_moves_the_status_allows(client, approver, submit
     client.force_login(approver)
     response = client.get(reverse("admin:catalog_catalogentry_change", args=[submitted[0].pk]))
     assert response.status_code == 200
-    assert [name for name, _ in response.context["decisions"]] == ["publish", "return", "reject"]
+    assert [d["name"] for d in response.context["decisions"]] == ["publish", "return", "reject"]
 
 
 def test_decision_from_the_change_page(client, reviewer, submitted):
     client.force_login(reviewer)
     url = reverse("admin:catalog_catalogentry_decide", args=[submitted[0].pk, "retire"])
-    client.post(url, {"comment": "过时"})
+    client.post(url, {"reason": "过时"})
     submitted[0].refresh_from_db()
     assert submitted[0].status == "submitted"  # retire is not a move from submitted
     url = reverse("admin:catalog_catalogentry_decide", args=[submitted[0].pk, "publish"])
-    assert client.post(url, {"comment": ""}).status_code == 302
+    assert client.post(url, {"reason": ""}).status_code == 302
     submitted[0].refresh_from_db()
     assert submitted[0].status == "published"
 
@@ -88,7 +88,7 @@ def test_auditor_reads_but_cannot_decide(client, auditor, submitted):
     change = client.get(reverse("admin:catalog_catalogentry_change", args=[submitted[0].pk]))
     assert change.context["decisions"] == []
     url = reverse("admin:catalog_catalogentry_decide", args=[submitted[0].pk, "publish"])
-    assert client.post(url, {"comment": ""}).status_code == 403
+    assert client.post(url, {"reason": ""}).status_code == 403
     history = client.get(reverse("admin:catalog_catalogentry_history", args=[submitted[0].pk]))
     assert history.status_code == 200
     submitted[0].refresh_from_db()

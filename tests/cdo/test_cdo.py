@@ -314,13 +314,13 @@ def test_admin_appoints_and_ends(client, department, cdo, reviewer):
     changelist = reverse("admin:cdo_cdoassignment_changelist")
     response = client.post(
         changelist,
-        {"action": "end_terms", "_selected_action": [assignment.pk], "apply": "1", "reason": ""},
+        {"action": "end_selected", "_selected_action": [assignment.pk], "apply": "1", "reason": ""},
     )
     assert response.status_code == 200 and response.context["form"].errors
     client.post(
         changelist,
         {
-            "action": "end_terms",
+            "action": "end_selected",
             "_selected_action": [assignment.pk],
             "apply": "1",
             "reason": "换届",

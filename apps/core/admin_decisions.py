@@ -1,0 +1,271 @@
+"""Decisions bureau staff make in the admin: in bulk (one reason for every selected item) or from
+an item's change page, always through the same services as the web pages.
+
+A model admin lists its moves as ``decisions`` (name → Decision); each becomes a bulk action
+(``<name>_selected``), a button on the change page when the item's status admits it, and a page
+at ``<object_id>/decide/<name>/`` asking for the reason. Every refused item is reported with the
+service's reason; nothing is written except by the service.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
+from django.db import models
+from django.db.models import QuerySet
+from django.forms.boundfield import BoundField
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from apps.core.errors import DomainError
+
+Fieldsets = list[tuple[Promise | None, list[str]]]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One move bureau staff make from the admin, in bulk or from the change page."""
+
+    label: Promise
+    permission: str  # the admin's has_<permission>_permission() says who may
+    reason_required: bool
+    admits: Callable[[Any], bool]  # does the object's status allow the move (to offer a button)
+    perform: Callable[[Any, Any, str], object]  # (object, actor, reason): calls the service
+
+
+def moves_to(transitions: dict[str, set[str]], target: str) -> Callable[[Any], bool]:
+    """``admits`` for a life cycle: the object's status may move to ``target``."""
+    return lambda obj: target in transitions[obj.status]
+
+
+def refusal(error: DomainError | ValidationError) -> str:
+    return error.message if isinstance(error, DomainError) else "; ".join(error.messages)
+
+
+def report(request: HttpRequest, label: Promise, done: list[str], refused: list[str]) -> None:
+    """Say what was done, and list every refused item with its reason."""
+    if done:
+        messages.success(
+            request,
+            _("%(decision)s: %(objects)s") % {"decision": label, "objects": ", ".join(done)},
+        )
+    for line in refused:
+        messages.error(request, line)
+
+
+# Forms --------------------------------------------------------------------------------------
+
+
+class GroupedForm(forms.Form):
+    """A form the admin templates render fieldset by fieldset."""
+
+    fieldsets: Fieldsets = []
+    # Models whose field names a service's errors may use; shown by their verbose names.
+    labels_from: tuple[type[models.Model], ...] = ()
+
+    def grouped(self) -> list[tuple[Promise | None, list[BoundField]]]:
+        named = self.fieldsets or [(None, list(self.fields))]
+        return [(legend, [self[name] for name in names]) for legend, names in named]
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a service's ValidationError next to the field it names, or above the form."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            if name in self.fields:
+                self.add_error(name, errors)
+            elif name == NON_FIELD_ERRORS:
+                self.add_error(None, errors)
+            else:
+                label = self.label_of(name)
+                self.add_error(None, [f"{label}: {message}" for e in errors for message in e])
+
+    def label_of(self, name: str) -> str:
+        for model in self.labels_from:
+            try:
+                return str(model._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                continue
+        return name
+
+
+class ReasonForm(GroupedForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Comment or reason"),
+        required=False,
+        widget=AdminTextareaWidget(attrs={"rows": 3, "cols": 60}),
+    )
+
+    def __init__(self, *args: Any, required: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+        self.fields["reason"].help_text = (
+            _("Required: it is recorded in the history and shown to the organisation.")
+            if required
+            else _("Optional: it is recorded in the history.")
+        )
+
+
+# Admins -------------------------------------------------------------------------------------
+
+
+class BureauAdmin(SimpleHistoryAdmin):
+    """Lists, change pages (read only) and history; changes go through decisions only."""
+
+    show_full_result_count = False  # no full-table COUNT on every list page
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def url_name(self, view: str) -> str:
+        return f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}"
+
+    def view_url(self, name: str, view: Callable[..., HttpResponse], route: str) -> URLPattern:
+        return path(
+            f"<path:object_id>/{route}",
+            self.admin_site.admin_view(view),
+            name=self.url_name(name).removeprefix("admin:"),
+        )
+
+
+def decision_actions(decisions: dict[str, Decision]) -> list[Callable[..., HttpResponse | None]]:
+    """One bulk action per decision, offered to those the decision's permission admits."""
+    return [_decision_action(name, decision) for name, decision in decisions.items()]
+
+
+def _decision_action(name: str, decision: Decision) -> Callable[..., HttpResponse | None]:
+    def action(
+        modeladmin: "DecisionAdmin", request: HttpRequest, queryset: QuerySet[Any]
+    ) -> HttpResponse | None:
+        return modeladmin.bulk_decision(request, queryset, name)
+
+    action.__name__ = f"{name}_selected"
+    return admin.action(description=decision.label, permissions=[decision.permission])(action)
+
+
+class DecisionAdmin(BureauAdmin):
+    """Decisions in bulk (one reason for all selected) and from the change page.
+
+    Subclasses set ``decisions`` and ``actions = decision_actions(decisions)``."""
+
+    decisions: dict[str, Decision] = {}
+    change_form_template = "admin/decision_change_form.html"
+
+    def get_urls(self) -> list[Any]:
+        return [
+            self.view_url("decide", self.decision_view, "decide/<str:decision>/"),
+            *self.extra_urls(),
+            *super().get_urls(),
+        ]
+
+    def extra_urls(self) -> list[URLPattern]:
+        return []
+
+    def may(self, request: HttpRequest, decision: Decision) -> bool:
+        return getattr(self, f"has_{decision.permission}_permission")(request)
+
+    def describe(self, obj: Any) -> str:
+        return str(obj)
+
+    def decide(self, request: HttpRequest, objects: Iterable[Any], name: str, reason: str) -> None:
+        """Apply one decision to each object; say what was done and every refusal, and why."""
+        decision = self.decisions[name]
+        done, refused = [], []
+        for obj in objects:
+            try:
+                decision.perform(obj, request.user, reason)
+                done.append(self.describe(obj))
+            except (DomainError, ValidationError) as error:
+                refused.append(f"{self.describe(obj)}: {refusal(error)}")
+        report(request, decision.label, done, refused)
+
+    def bulk_decision(
+        self, request: HttpRequest, queryset: QuerySet[Any], name: str
+    ) -> HttpResponse | None:
+        decision = self.decisions[name]
+        data = request.POST if "apply" in request.POST else None
+        form = ReasonForm(data, required=decision.reason_required)
+        if form.is_valid():
+            self.decide(request, list(queryset), name, form.cleaned_data["reason"])
+            return None
+        return self.render_decision(
+            request, decision.label, list(queryset), form, action=f"{name}_selected"
+        )
+
+    def decision_view(self, request: HttpRequest, object_id: str, decision: str) -> HttpResponse:
+        choice = self.decisions.get(decision)
+        if choice is None or not self.may(request, choice):
+            raise PermissionDenied
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        form = ReasonForm(request.POST or None, required=choice.reason_required)
+        if request.method == "POST" and form.is_valid():
+            self.decide(request, [obj], decision, form.cleaned_data["reason"])
+            return HttpResponseRedirect(reverse(self.url_name("change"), args=[obj.pk]))
+        return self.render_decision(request, choice.label, [obj], form)
+
+    def render_decision(
+        self,
+        request: HttpRequest,
+        title: Promise,
+        objects: list[Any],
+        form: GroupedForm,
+        *,
+        action: str = "",
+        template: str = "admin/decision.html",
+        **extra: Any,
+    ) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "objects": objects,
+            "form": form,
+            "action": action,
+            "opts": self.opts,
+            "media": self.media + form.media,
+            "changelist_url": reverse(self.url_name("changelist")),
+            **extra,
+        }
+        return TemplateResponse(request, template, context)
+
+    def object_decisions(self, request: HttpRequest, obj: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": name,
+                "label": decision.label,
+                "url": reverse(self.url_name("decide"), args=[obj.pk, name]),
+            }
+            for name, decision in self.decisions.items()
+            if self.may(request, decision) and decision.admits(obj)
+        ]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))
+        decisions = self.object_decisions(request, obj) if obj is not None else []
+        extra_context = {**(extra_context or {}), "decisions": decisions}
+        return super().change_view(request, object_id, form_url, extra_context)
