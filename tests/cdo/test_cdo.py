@@ -330,6 +330,21 @@ def test_admin_appoints_and_ends(client, department, cdo, reviewer):
     assert assignment.term_end is not None and assignment.end_reason == "换届"
 
 
+def test_the_change_page_ends_a_current_term_with_a_reason(client, appointed, reviewer, auditor):
+    change = reverse("admin:cdo_cdoassignment_change", args=[appointed.pk])
+    decide = reverse("admin:cdo_cdoassignment_decide", args=[appointed.pk, "end"])
+    client.force_login(auditor)
+    assert client.get(change).context["decisions"] == []
+    assert client.post(decide, {"reason": "换届"}).status_code == 403
+    client.force_login(reviewer)
+    assert [d["name"] for d in client.get(change).context["decisions"]] == ["end"]
+    assert client.post(decide, {"reason": ""}).context["form"].errors["reason"]
+    assert client.post(decide, {"reason": "换届"}).status_code == 302
+    appointed.refresh_from_db()
+    assert appointed.end_reason == "换届" and appointed.term_end is not None
+    assert client.get(change).context["decisions"] == []  # an ended term offers nothing
+
+
 def test_admin_filters_organisations_without_a_cdo(
     client, appointed, department, other_department, reviewer
 ):
