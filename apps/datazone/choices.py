@@ -13,12 +13,14 @@ class VersionStatus(models.TextChoices):
     LIVE = "live", _("live")
     SUPERSEDED = "superseded", _("superseded")
     ROLLED_BACK = "rolled_back", _("rolled back")
+    ARCHIVED = "archived", _("archived")
 
 
 # A version's life: queued → loading → live (then superseded by a newer upload, or rolled back by
-# the bureau, and made live again by a bureau rollback) or → failed. A load the worker stops for
-# a shutdown goes back to the queue; a load that finishes after a newer version went live is
-# superseded at once. Anything else is refused.
+# the bureau, and made live again by a bureau rollback; once older than the versions kept,
+# archived: its rows and file are deleted, its record stays) or → failed. A load the worker
+# stops for a shutdown goes back to the queue; a load that finishes after a newer version went
+# live is superseded at once. Anything else is refused.
 TRANSITIONS: dict[str, set[str]] = {
     VersionStatus.QUEUED: {VersionStatus.LOADING, VersionStatus.FAILED},
     VersionStatus.LOADING: {
@@ -28,13 +30,16 @@ TRANSITIONS: dict[str, set[str]] = {
         VersionStatus.QUEUED,
     },
     VersionStatus.LIVE: {VersionStatus.SUPERSEDED, VersionStatus.ROLLED_BACK},
-    VersionStatus.SUPERSEDED: {VersionStatus.LIVE},
-    VersionStatus.ROLLED_BACK: {VersionStatus.LIVE},
+    VersionStatus.SUPERSEDED: {VersionStatus.LIVE, VersionStatus.ARCHIVED},
+    VersionStatus.ROLLED_BACK: {VersionStatus.LIVE, VersionStatus.ARCHIVED},
     VersionStatus.FAILED: set(),
+    VersionStatus.ARCHIVED: set(),
 }
 # Versions whose table is complete: the ones a rollback may make live again.
 COMPLETE_STATUSES = {VersionStatus.LIVE, VersionStatus.SUPERSEDED, VersionStatus.ROLLED_BACK}
 PENDING_STATUSES = {VersionStatus.QUEUED, VersionStatus.LOADING}
+# Earlier complete versions: kept for rollback until archiving deletes their rows.
+ARCHIVABLE_STATUSES = {VersionStatus.SUPERSEDED, VersionStatus.ROLLED_BACK}
 
 # Rows may be uploaded while the entry can still be, or is, published, so the data is ready at
 # publication; a rejected or retired entry takes no new data.

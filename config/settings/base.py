@@ -212,6 +212,8 @@ AUTHORIZATION_DEFAULT_REVENUE_SHARE = env_decimal(
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Largest data-zone upload (CSV or XLSX) accepted, in bytes; refused before the file is read.
 DATAZONE_MAX_UPLOAD_BYTES = env_int("DATAZONE_MAX_UPLOAD_BYTES", 2 * 1024**3, minimum=1)
+# Earlier complete versions kept per entry (for rollback) by `manage.py archive_versions`.
+DATAZONE_KEEP_VERSIONS = env_int("DATAZONE_KEEP_VERSIONS", 3, minimum=0)
 
 # Operator API: requests per key (fixed window: N/s, N/min or N/hour), the smallest group an
 # aggregate may show ("available but invisible"), and the largest page of records.

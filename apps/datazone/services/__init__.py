@@ -13,6 +13,7 @@ from .versions import (
     check_upload_size,
     data_version_rollback,
     data_version_upload,
+    data_versions_archive,
     this_worker,
 )
 
@@ -26,6 +27,7 @@ __all__ = [
     "data_version_process",
     "data_version_rollback",
     "data_version_upload",
+    "data_versions_archive",
     "data_versions_recover_abandoned",
     "this_worker",
 ]

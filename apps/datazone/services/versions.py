@@ -1,7 +1,8 @@
-"""Versions as records: queue an upload, move a version's status, the bureau rollback."""
+"""Versions as records: queue an upload, move a version's status, the bureau rollback, archiving."""
 
 import os
 import socket
+from functools import partial
 from pathlib import PurePath
 from typing import Any
 
@@ -19,6 +20,7 @@ from apps.core.errors import IllegalTransition, NotAllowed
 
 from .. import ingest
 from ..choices import (
+    ARCHIVABLE_STATUSES,
     COMPLETE_STATUSES,
     TRANSITIONS,
     UPLOAD_ENTRY_STATUSES,
@@ -161,3 +163,49 @@ def data_version_rollback(*, version: DataVersion, actor: User, reason: str) -> 
     if current is not None:
         move_version(current, VersionStatus.ROLLED_BACK, actor=actor, reason=reason)
     return move_version(target, VersionStatus.LIVE, actor=actor, reason=reason)
+
+
+def data_versions_archive(
+    *, keep: int, actor: User | None = None, dry_run: bool = False
+) -> list[DataVersion]:
+    """Delete the rows and files of earlier versions beyond the newest ``keep`` per entry.
+
+    The live version is never touched, nor the ``keep`` newest earlier complete versions (the
+    ones a rollback may still need). An archived version keeps its record — number, rows,
+    SHA-256, uploader, times, history — so what was published when stays answerable. Each entry
+    is archived in its own transaction; files are deleted only once it has committed.
+    """
+    if keep < 0:
+        raise ValidationError({"keep": _("Keep zero or more earlier versions.")})
+    archivable = DataVersion.objects.filter(status__in=ARCHIVABLE_STATUSES)
+    entries = archivable.values_list("entry_id", flat=True).distinct().order_by("entry_id")
+    archived: list[DataVersion] = []
+    for entry_id in entries.iterator():
+        archived += _archive_entry(entry_id, keep=keep, actor=actor, dry_run=dry_run)
+    return archived
+
+
+def _archive_entry(
+    entry_id: int, *, keep: int, actor: User | None, dry_run: bool
+) -> list[DataVersion]:
+    with transaction.atomic():
+        versions = list(
+            DataVersion.objects.select_for_update()
+            .filter(entry_id=entry_id, status__in=ARCHIVABLE_STATUSES)
+            .order_by("-number")[keep:]
+        )
+        if dry_run:
+            return versions
+        store = table_store()
+        reason = _("archived: only the %(keep)d newest earlier versions are kept") % {"keep": keep}
+        for version in versions:
+            if version.table_name and store.table_exists(version.table_name):
+                store.drop_table(version.table_name)
+            move_version(version, VersionStatus.ARCHIVED, actor=actor, reason=reason)
+            transaction.on_commit(partial(_delete_file, version.file.name))
+        return versions
+
+
+def _delete_file(name: str) -> None:
+    if name:
+        DataVersion._meta.get_field("file").storage.delete(name)
