@@ -164,6 +164,17 @@ def api(client: Client, api_key: str) -> Client:
 
 
 @pytest.fixture
+def second_entry(department, department_member, reviewer, tmp_path):
+    """Another published entry of the same department, with 12 rows."""
+    entry = make_entry(
+        department=department, actor=department_member, status="published", reviewer=reviewer,
+        fields=FIELDS, title="第二个数据集",
+    )  # fmt: skip
+    load_rows(entry, make_rows(12), tmp_path, name="second.csv")
+    return entry
+
+
+@pytest.fixture
 def rival(db, reviewer):
     """Another qualified operator, with an admin and a member."""
     other = OperatorFactory(name="另一家运营公司")

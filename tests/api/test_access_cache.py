@@ -18,8 +18,7 @@ from apps.api.services import api_key_revoke
 from apps.authorizations import services
 from apps.authorizations.models import Authorization, Qualification
 from apps.authorizations.services.authorizations import QUERY_PERMISSION
-from tests.api.conftest import FIELDS, load_rows, make_rows, url
-from tests.factories import make_entry
+from tests.api.conftest import load_rows, make_rows, url
 
 on_sqlite = connection.vendor == "sqlite"
 pytestmark = [
@@ -34,16 +33,6 @@ def cache_on(settings) -> Iterator[None]:
     assert access_cache.wait_until_listening(), "the listener did not connect"
     yield
     access_cache.stop()
-
-
-@pytest.fixture
-def second_entry(department, department_member, reviewer, tmp_path):
-    entry = make_entry(
-        department=department, actor=department_member, status="published", reviewer=reviewer,
-        fields=FIELDS, title="第二个数据集",
-    )  # fmt: skip
-    load_rows(entry, make_rows(12), tmp_path, name="second.csv")
-    return entry
 
 
 def records(api, authorization, **parameters):

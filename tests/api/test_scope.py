@@ -9,7 +9,7 @@ from apps.api.models import ApiKey
 from apps.api.services import api_key_revoke
 from apps.authorizations import services
 from apps.authorizations.models import Authorization, Qualification
-from tests.api.conftest import FIELDS, GRANTED, load_rows, make_rows, url
+from tests.api.conftest import FIELDS, GRANTED, url
 from tests.factories import make_entry
 
 DATA_CALLS = [
@@ -24,16 +24,6 @@ def call(client, method: str, name: str, identifier: str, payload: dict):
     if method == "post":
         return client.post(url(name, identifier), payload, content_type="application/json")
     return client.get(url(name, identifier), payload)
-
-
-@pytest.fixture
-def second_entry(department, department_member, reviewer, tmp_path):
-    entry = make_entry(
-        department=department, actor=department_member, status="published", reviewer=reviewer,
-        fields=FIELDS, title="第二个数据集",
-    )  # fmt: skip
-    load_rows(entry, make_rows(12), tmp_path, name="second.csv")
-    return entry
 
 
 def test_it_lists_the_datasets_the_key_may_query(api, authorization):
