@@ -89,20 +89,20 @@ def grant_for(key: ApiKey, identifier: str, authorization_id: str | None = None)
     A grant found before is reused while nothing it was read from has changed (access_cache);
     what depends on the clock — the operator's qualification on today's date and the
     authorization's validity to the second — is checked again on every call."""
-    if not access_cache.enabled():
-        return _grant_for(key, identifier, authorization_id)
+
+    def load() -> _CachedGrant:
+        day = timezone.localdate()  # taken first: qualifications are checked for this day
+        return _CachedGrant(_grant_for(key, identifier, authorization_id), day)
+
+    def fresh(found: _CachedGrant) -> bool:
+        now, authorization = timezone.now(), found.grant.authorization
+        return (
+            found.day == timezone.localdate(now)
+            and authorization.valid_from <= now < authorization.valid_until
+        )
+
     cache_key = ("grant", key.pk, identifier, authorization_id)
-    cached = access_cache.get(cache_key)
-    now = timezone.now()
-    if cached is not None and cached.day == timezone.localdate(now):
-        authorization = cached.grant.authorization
-        if authorization.valid_from <= now < authorization.valid_until:
-            return cached.grant
-    epoch = access_cache.epoch()
-    day = timezone.localdate()
-    grant = _grant_for(key, identifier, authorization_id)
-    access_cache.put(cache_key, _CachedGrant(grant, day), epoch)
-    return grant
+    return access_cache.fetch(cache_key, load, fresh).grant
 
 
 def _grant_for(key: ApiKey, identifier: str, authorization_id: str | None) -> Grant:

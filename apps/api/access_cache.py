@@ -24,13 +24,14 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Hashable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connections
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CHANNEL = "portal_api_access"
 # More entries than this (keys × datasets a worker has seen) and the cache starts again.
@@ -55,6 +56,22 @@ class AccessCache:
 
     def enabled(self) -> bool:
         return bool(settings.API_ACCESS_CACHE) and connections["default"].vendor == "postgresql"
+
+    def fetch(
+        self, key: Hashable, load: Callable[[], T], fresh: Callable[[T], bool] | None = None
+    ) -> T:
+        """The value found before under ``key`` if it is still ``fresh``, else ``load()``'s,
+        kept for next time (a None is never kept). Without the cache, always ``load()``."""
+        if not self.enabled():
+            return load()
+        found = self.get(key)
+        if found is not None and (fresh is None or fresh(found)):
+            return found
+        epoch = self.epoch()  # before reading: a change committed meanwhile voids the answer
+        value = load()
+        if value is not None:
+            self.put(key, value, epoch)
+        return value
 
     def epoch(self) -> int:
         """Take this before reading what will be stored; pass it to ``put``."""

@@ -49,16 +49,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         """The key row for the prefix; a valid one found before is reused until a change to
         keys, their limits or their owners is announced (access_cache). The secret, revocation,
         expiry and owner are checked by the caller on every call either way."""
-        if not access_cache.enabled():
-            return self._load(parsed)
-        cache_key = ("key", parsed.prefix)
-        key = access_cache.get(cache_key)
-        if key is None:
-            epoch = access_cache.epoch()
-            key = self._load(parsed)
-            if key is not None:
-                access_cache.put(cache_key, key, epoch)
-        return key
+        return access_cache.fetch(("key", parsed.prefix), lambda: self._load(parsed))
 
     def _load(self, parsed: ParsedKey) -> ApiKey | None:
         return (
