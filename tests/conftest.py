@@ -6,12 +6,22 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.management import create_contenttypes
 from django.db.models import Q
+from django.utils import translation
 
 from apps.accounts.models import User
 from apps.organisations.models import Department, Operator
 from tests.factories import BureauFactory, DepartmentFactory, OperatorFactory, UserFactory
 
 PASSWORD = "pw-for-tests-1"
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Every test starts in the site's default language (zh-hans), whatever the test before it
+    left active: a request's LocaleMiddleware leaves its language on the thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
