@@ -3,6 +3,7 @@ version and every version's record stay."""
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from apps.core.errors import IllegalTransition
 from apps.datazone import services
@@ -91,3 +92,14 @@ def test_the_command_refuses_a_negative_keep(five_versions):
     with pytest.raises(SystemExit) as stopped:
         call_command("archive_versions", "--keep", "-1")
     assert stopped.value.code == 2
+
+
+def test_the_department_sees_archived_versions_on_its_versions_page(
+    client, five_versions, department_member
+):
+    services.data_versions_archive(keep=3)
+    client.force_login(department_member)
+    page = client.get(reverse("datazone:versions", args=[five_versions[0].entry.identifier]))
+    assert page.status_code == 200
+    assert page.content.decode().count('class="badge status-retired"') == 1
+    assert "已归档" in page.content.decode()
