@@ -18,7 +18,10 @@ from apps.api.services import api_key_revoke
 from apps.authorizations import services
 from apps.authorizations.models import Authorization, Qualification
 from apps.authorizations.services.authorizations import QUERY_PERMISSION
+from apps.catalog.models import CatalogEntry
+from apps.datazone.models import DataVersion
 from tests.api.conftest import load_rows, make_rows, url
+from tests.factories import make_entry
 
 on_sqlite = connection.vendor == "sqlite"
 pytestmark = [
@@ -142,6 +145,39 @@ def test_bookkeeping_writes_do_not_empty_the_cache(cache_on, api, authorization)
     ApiKey.objects.filter(operator=authorization.operator).update(last_used_at=timezone.now())
     assert not access_cache.wait_for_change(before, timeout=0.5)
     assert queries_of(lambda: records(api, authorization, page_size=50)) == 3
+
+
+def quiet(change: Callable[[], object]) -> None:
+    """Commit ``change`` and check that no announcement empties the cache."""
+    before = access_cache.epoch()
+    change()
+    assert not access_cache.wait_for_change(before, timeout=0.5), "the change was announced"
+
+
+def test_a_department_editing_a_draft_does_not_empty_the_cache(
+    cache_on, api, authorization, department, department_member
+):
+    draft = make_entry(department=department, actor=department_member, title="草稿")
+    records(api, authorization, page_size=50)
+    draft.title = "草稿（修改）"
+    quiet(lambda: draft.save(update_fields=["title"]))
+    assert queries_of(lambda: records(api, authorization, page_size=50)) == 3
+
+
+def test_a_version_that_is_not_live_does_not_empty_the_cache(
+    cache_on, api, authorization, tmp_path
+):
+    earlier = DataVersion.objects.get(entry=authorization.entry, is_live=True)
+    announced(lambda: load_rows(authorization.entry, make_rows(61), tmp_path, name="new.csv"))
+    records(api, authorization, page_size=50)
+    quiet(lambda: DataVersion.objects.filter(pk=earlier.pk).update(source_encoding="gb18030"))
+    assert queries_of(lambda: records(api, authorization, page_size=50)) == 3
+
+
+def test_retiring_a_published_entry_is_announced(cache_on, api, authorization):
+    records(api, authorization)
+    entry = authorization.entry
+    announced(lambda: CatalogEntry.objects.filter(pk=entry.pk).update(status="retired"))
 
 
 def test_without_the_listener_every_call_checks_everything(
