@@ -14,10 +14,13 @@ and PostgreSQL tells it when to forget them:
   database, and is used only while that epoch is still current, so an answer read while a
   change was committing is never kept past the change's notification.
 
-What depends on the clock is never cached as a fact: callers re-check validity periods and key
-expiry on every call and store the day a qualification answer is for. The cache is used only on
-PostgreSQL, only with ``API_ACCESS_CACHE`` on, and only while the listener is connected; when it
-is not (SQLite, the listener reconnecting), every call takes the full path.
+Entries also expire after ``API_ACCESS_CACHE_SECONDS`` (default 60): a bound on staleness
+should a notification ever be lost (LISTEN needs a direct connection; behind a transaction-pooling
+pgbouncer notifications do not arrive). What depends on the clock is never cached as a fact:
+callers re-check validity periods and key expiry on every call and store the day a qualification
+answer is for. The cache is used only on PostgreSQL, only with ``API_ACCESS_CACHE`` on, and only
+while the listener is connected; when it is not (SQLite, the listener reconnecting), every call
+takes the full path.
 """
 
 import logging
@@ -43,7 +46,7 @@ RECONNECT_SECONDS = 1.0
 
 class AccessCache:
     def __init__(self) -> None:
-        self._entries: dict[Hashable, tuple[int, Any]] = {}
+        self._entries: dict[Hashable, tuple[int, float, Any]] = {}  # epoch, read at, value
         self._epoch = 0
         self._listening = False
         self._lock = threading.Lock()
@@ -84,14 +87,16 @@ class AccessCache:
         found = self._entries.get(key)
         if found is None or found[0] != self._epoch:
             return None
-        return found[1]
+        if time.monotonic() - found[1] > settings.API_ACCESS_CACHE_SECONDS:
+            return None  # a safety net: no answer outlives this, announced change or not
+        return found[2]
 
     def put(self, key: Hashable, value: Any, epoch: int) -> None:
         if not self._listening or epoch != self._epoch:
             return  # something changed while the answer was being read
         if len(self._entries) >= MAX_ENTRIES:
             self._entries.clear()
-        self._entries[key] = (epoch, value)
+        self._entries[key] = (epoch, time.monotonic(), value)
 
     # Invalidation ------------------------------------------------------------------------------
 

@@ -223,6 +223,8 @@ API_MAX_PAGE_SIZE = 1000
 # Each worker keeps what the access checks found until PostgreSQL announces a change to it
 # (apps/api/access_cache.py); off, every call reads everything again.
 API_ACCESS_CACHE = env_bool("API_ACCESS_CACHE", True)
+# …and never longer than this, announced change or not (a bound should a notification be lost).
+API_ACCESS_CACHE_SECONDS = env_int("API_ACCESS_CACHE_SECONDS", 60, minimum=0)
 
 # Content Security Policy (Django 6's own): scripts only from this site or with the page's nonce.
 # Inline style attributes stay allowed because the admin and Swagger UI use them.

@@ -42,6 +42,19 @@ def records(api, authorization, **parameters):
     return api.get(url("records", authorization.entry.identifier), parameters)
 
 
+def settle() -> None:
+    """Wait until the announcements of the fixtures' own commits have all arrived, so that none
+    lands in the middle of what a test measures."""
+    while access_cache.wait_for_change(access_cache.epoch(), timeout=0.3):
+        pass
+
+
+def warm(api, authorization) -> None:
+    """Settle, then fill the cache (and today's quota row) with one full page."""
+    settle()
+    records(api, authorization, page_size=50)
+
+
 def queries_of(call: Callable[[], object]) -> int:
     with CaptureQueriesContext(connection) as queries:
         call()
@@ -59,6 +72,7 @@ def test_a_repeated_call_skips_the_access_queries(cache_on, api, authorization):
     def page():  # a full page (60 rows): nothing of the reservation to give back
         return records(api, authorization, page_size=50)
 
+    settle()
     page()  # fills the cache and today's quota row
     full = queries_of(page)  # cached now
     access_cache.invalidate()
@@ -140,7 +154,7 @@ def test_an_authorization_expires_to_the_second_while_cached(
 
 
 def test_bookkeeping_writes_do_not_empty_the_cache(cache_on, api, authorization):
-    records(api, authorization, page_size=50)
+    warm(api, authorization)
     before = access_cache.epoch()
     ApiKey.objects.filter(operator=authorization.operator).update(last_used_at=timezone.now())
     assert not access_cache.wait_for_change(before, timeout=0.5)
@@ -158,7 +172,7 @@ def test_a_department_editing_a_draft_does_not_empty_the_cache(
     cache_on, api, authorization, department, department_member
 ):
     draft = make_entry(department=department, actor=department_member, title="草稿")
-    records(api, authorization, page_size=50)
+    warm(api, authorization)
     draft.title = "草稿（修改）"
     quiet(lambda: draft.save(update_fields=["title"]))
     assert queries_of(lambda: records(api, authorization, page_size=50)) == 3
@@ -169,7 +183,7 @@ def test_a_version_that_is_not_live_does_not_empty_the_cache(
 ):
     earlier = DataVersion.objects.get(entry=authorization.entry, is_live=True)
     announced(lambda: load_rows(authorization.entry, make_rows(61), tmp_path, name="new.csv"))
-    records(api, authorization, page_size=50)
+    warm(api, authorization)
     quiet(lambda: DataVersion.objects.filter(pk=earlier.pk).update(source_encoding="gb18030"))
     assert queries_of(lambda: records(api, authorization, page_size=50)) == 3
 
@@ -183,7 +197,7 @@ def test_retiring_a_published_entry_is_announced(cache_on, api, authorization):
 def test_without_the_listener_every_call_checks_everything(
     cache_on, api, authorization, monkeypatch
 ):
-    records(api, authorization, page_size=50)
+    warm(api, authorization)
 
     def unreachable():
         raise OSError("database unreachable")
@@ -194,3 +208,11 @@ def test_without_the_listener_every_call_checks_everything(
     second = queries_of(lambda: records(api, authorization, page_size=50))
     assert not access_cache.is_listening()
     assert first == second > 3
+
+
+def test_no_answer_outlives_the_safety_bound(cache_on, api, authorization, settings):
+    # Should a notification be lost, API_ACCESS_CACHE_SECONDS still bounds how stale it gets.
+    warm(api, authorization)
+    assert queries_of(lambda: records(api, authorization, page_size=50)) == 3
+    settings.API_ACCESS_CACHE_SECONDS = 0
+    assert queries_of(lambda: records(api, authorization, page_size=50)) > 3
