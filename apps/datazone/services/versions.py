@@ -178,9 +178,9 @@ def data_versions_archive(
     if keep < 0:
         raise ValidationError({"keep": _("Keep zero or more earlier versions.")})
     archivable = DataVersion.objects.filter(status__in=ARCHIVABLE_STATUSES)
-    entries = archivable.values_list("entry_id", flat=True).distinct().order_by("entry_id")
+    entries = list(archivable.values_list("entry_id", flat=True).distinct().order_by("entry_id"))
     archived: list[DataVersion] = []
-    for entry_id in entries.iterator():
+    for entry_id in entries:
         archived += _archive_entry(entry_id, keep=keep, actor=actor, dry_run=dry_run)
     return archived
 
@@ -190,7 +190,8 @@ def _archive_entry(
 ) -> list[DataVersion]:
     with transaction.atomic():
         versions = list(
-            DataVersion.objects.select_for_update()
+            DataVersion.objects.select_for_update(of=("self",))  # not the joined entry
+            .select_related("entry")
             .filter(entry_id=entry_id, status__in=ARCHIVABLE_STATUSES)
             .order_by("-number")[keep:]
         )
