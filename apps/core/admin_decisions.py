@@ -172,6 +172,7 @@ class DecisionAdmin(BureauAdmin):
 
     decisions: dict[str, Decision] = {}
     change_form_template = "admin/decision_change_form.html"
+    decision_template = "admin/decision.html"  # extend it to say more about the objects
 
     def get_urls(self) -> list[Any]:
         return [
@@ -235,7 +236,7 @@ class DecisionAdmin(BureauAdmin):
         form: GroupedForm,
         *,
         action: str = "",
-        template: str = "admin/decision.html",
+        template: str = "",
         **extra: Any,
     ) -> TemplateResponse:
         context = {
@@ -249,7 +250,7 @@ class DecisionAdmin(BureauAdmin):
             "changelist_url": reverse(self.url_name("changelist")),
             **extra,
         }
-        return TemplateResponse(request, template, context)
+        return TemplateResponse(request, template or self.decision_template, context)
 
     def object_decisions(self, request: HttpRequest, obj: Any) -> list[dict[str, Any]]:
         return [

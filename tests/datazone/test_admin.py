@@ -17,7 +17,7 @@ def two_versions(entry, tmp_path):
 
 
 def rollback_url(version) -> str:
-    return reverse("admin:datazone_dataversion_rollback", args=[version.pk])
+    return reverse("admin:datazone_dataversion_decide", args=[version.pk, "make_live"])
 
 
 @pytest.mark.parametrize("persona", ["reviewer", "approver", "auditor"])
@@ -60,7 +60,10 @@ def test_the_change_page_offers_the_rollback_to_those_who_may(
 def test_an_approver_makes_a_version_live_again_with_a_reason(client, two_versions, approver):
     first, second = two_versions
     client.force_login(approver)
-    assert client.get(rollback_url(first)).status_code == 200
+    page = client.get(rollback_url(first))
+    assert page.status_code == 200
+    assert page.context["objects"] == [first] and "reason" in page.context["form"].fields
+    assert "v1" in page.content.decode() and "将成为其条目的当前生效版本" in page.content.decode()
     assert client.post(rollback_url(first), {"reason": ""}).status_code == 200  # asked again
     first.refresh_from_db()
     assert first.status == "superseded"
@@ -76,7 +79,7 @@ def test_an_approver_makes_a_version_live_again_with_a_reason(client, two_versio
 def test_the_rollback_action_asks_for_a_reason_then_rolls_back(client, two_versions, reviewer):
     first, _second = two_versions
     client.force_login(reviewer)
-    action = {"action": "make_live_again", "_selected_action": [first.pk]}
+    action = {"action": "make_live_selected", "_selected_action": [first.pk]}
     asked = client.post(CHANGELIST, action)
     assert asked.status_code == 200
     assert "form" in asked.context
@@ -91,7 +94,7 @@ def test_the_rollback_action_takes_one_version(client, two_versions, reviewer):
     response = client.post(
         CHANGELIST,
         {
-            "action": "make_live_again",
+            "action": "make_live_selected",
             "_selected_action": [v.pk for v in two_versions],
             "apply": "1",
             "reason": "x",
@@ -116,7 +119,12 @@ def test_auditors_cannot_roll_back(client, two_versions, auditor):
     assert client.get(rollback_url(first)).status_code == 403
     response = client.post(
         CHANGELIST,
-        {"action": "make_live_again", "_selected_action": [first.pk], "apply": "1", "reason": "x"},
+        {
+            "action": "make_live_selected",
+            "_selected_action": [first.pk],
+            "apply": "1",
+            "reason": "x",
+        },
     )
     first.refresh_from_db()
     assert not first.is_live
