@@ -42,9 +42,11 @@ test: $(BIN)/.installed
 e2e: $(BIN)/.installed
 	$(BIN)/pytest -m e2e tests/e2e
 
+# The import contracts in pyproject.toml ([tool.importlinter]) keep the apps' layers one-way.
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .

@@ -17,7 +17,7 @@ urlpatterns = [
     path("departments/usage/", include(urls_usage.department_patterns)),
     path("departments/data/", include("apps.datazone.urls")),
     path("departments/cdo/", include("apps.cdo.urls")),
-    path("bureau/assessment/", include("apps.cdo.urls_bureau")),
+    path("", include("apps.reporting.urls")),
     path("operator/revenue/", include("apps.revenue.urls_operator")),
     path("departments/revenue/", include("apps.revenue.urls_department")),
     path("bureau/revenue/", include("apps.revenue.urls_bureau")),

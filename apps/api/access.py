@@ -15,10 +15,10 @@ from apps.authorizations.models import Authorization, CatalogEntryGroupObjectPer
 from apps.authorizations.selectors import operator_is_qualified
 from apps.authorizations.services.authorizations import QUERY_PERMISSION
 from apps.catalog.models import CatalogEntry
+from apps.core.api_errors import ApiError, field_not_granted, not_found
 from apps.datazone.selectors import LiveTable, live_table_for
 
 from .access_cache import access_cache
-from .errors import ApiError, field_not_granted, not_found
 from .models import ApiKey
 
 

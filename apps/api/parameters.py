@@ -18,11 +18,11 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from apps.catalog.choices import FieldType
+from apps.core.api_errors import ApiError, bad_parameter
 from apps.datazone.storage import Column
 
 from . import query
 from .access import Grant
-from .errors import ApiError, bad_parameter
 from .query import Condition, Metric, Ordering, Position
 
 DEFAULT_PAGE_SIZE = 100

@@ -19,8 +19,7 @@ from rest_framework import serializers
 
 from apps.authorizations.choices import FilterOperator
 from apps.catalog.choices import FieldType
-
-from .errors import ERROR_SCHEMA
+from apps.core.api_errors import ERROR_SCHEMA
 
 VERIFY_MAX_FIELDS = 20
 

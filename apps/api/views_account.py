@@ -21,9 +21,9 @@ from rest_framework.response import Response
 
 from apps.authorizations.choices import AuthorizationStatus, FeeBasis, FilterOperator, Use
 from apps.authorizations.selectors import operator_is_qualified
+from apps.core.api_errors import ERROR_SCHEMA
 
 from . import access, selectors
-from .errors import ERROR_SCHEMA
 from .models import ApiKey
 from .views_base import OperatorApiView
 

@@ -25,12 +25,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.catalog.choices import FieldType
+from apps.core.api_errors import ApiError
 from apps.datazone.models import DataVersion
 from apps.datazone.storage import Column
 
 from . import query, services
 from .access import Grant, authorizations_for_key, grant_for, require_qualified
-from .errors import ApiError
 from .parameters import (
     AGGREGATE_PARAMETER_NAMES,
     AUTHORIZATION_ONLY,

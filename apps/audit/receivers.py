@@ -28,6 +28,7 @@ from simple_history.signals import post_create_historical_record
 from apps.accounts.models import User
 
 from .models import EventKind
+from .registry import history_entry_for
 from .services import ObjectRef, audit_record
 
 # Details are data, not prose: stored in English words whatever the staff member's language.
@@ -94,68 +95,6 @@ def on_locked_out(
 # --- history of decisions ------------------------------------------------------------------
 
 
-def _status_details(history: Any, field: str, reason: str = "") -> dict[str, Any] | None:
-    """{status, previous_status, reason}, or None when this history row changed no status."""
-    previous = history.prev_record
-    before = getattr(previous, field) if previous is not None else None
-    if before == getattr(history, field):
-        return None
-    return {"status": getattr(history, field), "previous_status": before, "reason": reason}
-
-
-def _history_entry(instance: models.Model, history: Any, reason: str) -> dict[str, Any] | None:
-    """(kind, details) for the models whose changes are security events, else None."""
-    label = instance._meta.label_lower
-    if label == "authorizations.authorization":
-        details = _status_details(history, "status", reason or instance.status_reason)
-        if history.history_type == "~" and details is None:
-            details = {"status": history.status, "reason": reason}
-        return {"kind": EventKind.AUTHORIZATION_CHANGED, "details": details}
-    if label == "authorizations.application" and history.history_type == "~":
-        details = _status_details(history, "status", reason)
-        return details and {"kind": EventKind.APPLICATION_DECIDED, "details": details}
-    if label == "authorizations.qualification" and history.history_type == "~":
-        details = _status_details(history, "status", reason or instance.review_reason)
-        return details and {"kind": EventKind.QUALIFICATION_REVIEWED, "details": details}
-    if label == "cdo.cdoassignment":
-        change = {"+": "appointed", "~": "changed", "-": "deleted"}[history.history_type]
-        if change == "changed" and history.term_end is not None:
-            change = "term ended"
-        return {
-            "kind": EventKind.CDO_CHANGED,
-            "details": {
-                "change": change,
-                "user": history.user_id,
-                "term_start": history.term_start,
-                "term_end": history.term_end,
-                "reason": reason,
-            },
-        }
-    if label == "api.apikey":
-        return _api_key_entry(history)
-    return None
-
-
-def _api_key_entry(history: Any) -> dict[str, Any] | None:
-    # The prefix only finds the key; the secret is never on the model, let alone here.
-    details = {"name": history.name, "prefix": history.prefix, "operator": history.operator_id}
-    if history.history_type == "+":
-        return {"kind": EventKind.API_KEY_CREATED, "details": details}
-    previous = history.prev_record
-    if history.revoked_at is not None and (previous is None or previous.revoked_at is None):
-        return {"kind": EventKind.API_KEY_REVOKED, "details": details}
-    return None
-
-
-WATCHED_HISTORY = {
-    "authorizations.authorization",
-    "authorizations.application",
-    "authorizations.qualification",
-    "cdo.cdoassignment",
-    "api.apikey",
-}
-
-
 def on_history_record(
     sender: Any,
     instance: models.Model,
@@ -164,14 +103,15 @@ def on_history_record(
     history_change_reason: str | None = None,
     **kwargs: Any,
 ) -> None:
-    if instance._meta.label_lower not in WATCHED_HISTORY:
+    history_entry = history_entry_for(instance._meta.label_lower)
+    if history_entry is None:
         return
     request = _history_request()
 
     def write() -> None:
         # As committed: the transaction may have amended the history row after the signal.
         history_instance.refresh_from_db()
-        entry = _history_entry(instance, history_instance, history_change_reason or "")
+        entry = history_entry(instance, history_instance, history_change_reason or "")
         if entry:
             audit_record(actor=history_user, request=request, obj=instance, **entry)
 
@@ -181,7 +121,7 @@ def on_history_record(
 # --- object permissions (guardian's direct-FK rows) ------------------------------------------
 
 
-def _permission_entry(instance: Any, kind: str) -> None:
+def _permission_entry(instance: Any, kind: str, target_model: type[models.Model]) -> None:
     request = _history_request()
     entry_id, permission_id = instance.content_object_id, instance.permission_id
     holder = {"group": instance.group_id} if hasattr(instance, "group_id") else {}
@@ -190,10 +130,8 @@ def _permission_entry(instance: Any, kind: str) -> None:
     def write() -> None:
         from django.contrib.auth.models import Group, Permission
 
-        from apps.catalog.models import CatalogEntry
-
-        entry = CatalogEntry.objects.filter(pk=entry_id).first()
-        target = entry or ObjectRef("catalog.catalogentry", str(entry_id))
+        entry = target_model._default_manager.filter(pk=entry_id).first()
+        target = entry or ObjectRef(target_model._meta.label_lower, str(entry_id))
         details: dict[str, Any] = {
             **holder,
             "permission": Permission.objects.filter(pk=permission_id)
@@ -210,13 +148,18 @@ def _permission_entry(instance: Any, kind: str) -> None:
     _later(write)
 
 
-def on_permission_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    if created:
-        _permission_entry(instance, EventKind.PERMISSION_GRANTED)
+def permission_receivers_connect(*, model: type[models.Model], target: type[models.Model]) -> None:
+    def on_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+        if created:
+            _permission_entry(instance, EventKind.PERMISSION_GRANTED, target)
 
+    def on_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+        _permission_entry(instance, EventKind.PERMISSION_REMOVED, target)
 
-def on_permission_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
-    _permission_entry(instance, EventKind.PERMISSION_REMOVED)
+    # weak=False: the receivers are closures, kept alive by the signal itself.
+    name = model.__name__
+    post_save.connect(on_saved, sender=model, weak=False, dispatch_uid=f"audit_grant_{name}")
+    post_delete.connect(on_deleted, sender=model, weak=False, dispatch_uid=f"audit_revoke_{name}")
 
 
 # --- staff changes in the admin ------------------------------------------------------------
@@ -269,22 +212,10 @@ def connect() -> None:
     from axes.signals import user_locked_out
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from apps.authorizations.models import (
-        CatalogEntryGroupObjectPermission,
-        CatalogEntryUserObjectPermission,
-    )
-
     user_logged_in.connect(on_logged_in, dispatch_uid="audit_login")
     user_logged_out.connect(on_logged_out, dispatch_uid="audit_logout")
     user_login_failed.connect(on_login_failed, dispatch_uid="audit_login_failed")
     user_locked_out.connect(on_locked_out, dispatch_uid="audit_lockout")
     post_create_historical_record.connect(on_history_record, dispatch_uid="audit_history")
-    for model in (CatalogEntryGroupObjectPermission, CatalogEntryUserObjectPermission):
-        post_save.connect(
-            on_permission_saved, sender=model, dispatch_uid=f"audit_grant_{model.__name__}"
-        )
-        post_delete.connect(
-            on_permission_deleted, sender=model, dispatch_uid=f"audit_revoke_{model.__name__}"
-        )
     post_save.connect(on_admin_log, sender=LogEntry, dispatch_uid="audit_admin_log")
     post_delete.connect(on_device_deleted, sender=TOTPDevice, dispatch_uid="audit_totp_deleted")

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AuthorizationsConfig(AppConfig):
     name = "apps.authorizations"
     verbose_name = _("Authorizations")
+
+    def ready(self) -> None:
+        from .audit import audit_hooks_register
+
+        audit_hooks_register()

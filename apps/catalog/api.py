@@ -22,7 +22,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.api.errors import ERROR_SCHEMA
+from apps.core.api_errors import ERROR_SCHEMA
 
 from .choices import FieldType, Grade, Openness, Sector, Sensitivity, UpdateFrequency
 from .filters import CatalogEntryFilter

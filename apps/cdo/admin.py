@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,6 +17,8 @@ from django.utils.translation import gettext_lazy
 from apps.accounts.models import User
 from apps.core.admin_decisions import Decision, DecisionAdmin, decision_actions
 from apps.core.errors import DomainError
+from apps.organisations.admin import DepartmentAdmin
+from apps.organisations.models import Department
 
 from . import services
 from .models import CdoAssignment
@@ -173,3 +176,46 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+# --- organisations: the current chief data officer beside each department -------------------
+
+
+class ActiveCdoFilter(admin.SimpleListFilter):
+    """Organisations with and without a chief data officer in office now."""
+
+    title = gettext_lazy("chief data officer")
+    parameter_name = "cdo"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", gettext_lazy("in office")), ("no", gettext_lazy("none in office"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Department]) -> Any:
+        in_office = Exists(CdoAssignment.objects.active().filter(department=OuterRef("pk")))
+        if self.value() == "yes":
+            return queryset.filter(in_office)
+        if self.value() == "no":
+            return queryset.filter(~in_office)
+        return queryset
+
+
+admin.site.unregister(Department)
+
+
+@admin.register(Department)
+class DepartmentWithCdoAdmin(DepartmentAdmin):
+    list_display = ("code", "name", "kind", "parent", "current_cdo", "is_active")
+    list_filter = ("kind", ActiveCdoFilter, "is_active", "submissions_need_cdo_confirmation")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Department]:
+        current = CdoAssignment.objects.active().filter(department=OuterRef("pk"))
+        name = Coalesce("user__first_name", "user__username")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(cdo_name=Subquery(current.annotate(name=name).values("name")[:1]))
+        )
+
+    @admin.display(description=gettext_lazy("chief data officer"))
+    def current_cdo(self, obj: Department) -> str:
+        return getattr(obj, "cdo_name", None) or "—"

@@ -1,9 +1,6 @@
 from django.urls import path
 
-from . import views, views_assessment
+from . import views
 
 app_name = "cdo"
-urlpatterns = [
-    path("", views.department_cdo, name="department"),
-    path("assessment/", views_assessment.department_assessment, name="department-assessment"),
-]
+urlpatterns = [path("", views.department_cdo, name="department")]

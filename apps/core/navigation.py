@@ -29,7 +29,7 @@ def navigation_for(user: User | None) -> list[Link]:
         links += [
             Link(_("Administration"), reverse("admin:index")),
             Link(_("Revenue"), reverse("bureau_revenue:index")),
-            Link(_("Data supply assessment"), reverse("bureau_assessment:index")),
+            Link(_("Data supply assessment"), reverse("reporting:bureau-assessment")),
         ]
     if user.role == Role.DEPARTMENT:
         links += [
@@ -62,7 +62,7 @@ def next_actions_for(user: User) -> list[Link]:
         actions += [
             Link(
                 _("Data supply assessment"),
-                reverse("bureau_assessment:index"),
+                reverse("reporting:bureau-assessment"),
                 _("Each organisation's catalog, data loads, use and revenue shared, per period."),
             ),
             Link(

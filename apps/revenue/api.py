@@ -21,10 +21,10 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.api.errors import ERROR_SCHEMA, ApiError, bad_parameter
 from apps.api.models import ApiKey
 from apps.api.views_base import OperatorApiView
 from apps.authorizations.models import Authorization
+from apps.core.api_errors import ERROR_SCHEMA, ApiError, bad_parameter
 
 from . import services
 from .choices import ReportStatus

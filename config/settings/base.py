@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "apps.revenue",
     "apps.audit",
     "apps.twofactor",
+    "apps.reporting",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [
@@ -178,7 +180,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "apps.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "apps.core.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Public data portal API",

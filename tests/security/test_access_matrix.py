@@ -169,7 +169,7 @@ PAGES: dict[str, Row] = {
     "datazone:progress": DEPARTMENT_OBJECT,
     "datazone:errors": DEPARTMENT_OBJECT,
     "cdo:department": DEPARTMENT_ONLY,
-    "cdo:department-assessment": DEPARTMENT_CDO_ONLY,  # the CDO (or an administrator)
+    "reporting:department-assessment": DEPARTMENT_CDO_ONLY,  # the CDO (or an administrator)
     "department_revenue:index": DEPARTMENT_ONLY,
     "department_revenue:export-csv": DEPARTMENT_ONLY,
     "department_revenue:export-xlsx": DEPARTMENT_ONLY,
@@ -197,7 +197,7 @@ PAGES: dict[str, Row] = {
     "operator_revenue:annual-report": OPERATOR_ONLY,  # the year of one's own operator
     "operator_revenue:annual-report-xlsx": OPERATOR_ONLY,
     # Bureau.
-    "bureau_assessment:index": BUREAU_ONLY,
+    "reporting:bureau-assessment": BUREAU_ONLY,
     "bureau_revenue:index": BUREAU_ONLY,
     "bureau_revenue:ledger-csv": BUREAU_ONLY,
     "bureau_revenue:ledger-xlsx": BUREAU_ONLY,

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from apps.accounts.models import OrganisationRole, User
+from apps.cdo.selectors import is_active_cdo
 from apps.core.charts import bar_chart
 
 from . import assessment
-from .selectors import is_active_cdo
 
 
 def _period(request: HttpRequest) -> assessment.Period:
@@ -83,7 +83,7 @@ def _render(
             ),
         ],
     }
-    return render(request, "cdo/assessment.html", context)
+    return render(request, "reporting/assessment.html", context)
 
 
 @login_required

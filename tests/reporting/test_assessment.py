@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from apps.api.models import UsageRecord
 from apps.cdo import services
-from apps.cdo.assessment import parse_period, supply_assessment
 from apps.datazone.models import DataVersion
+from apps.reporting.assessment import parse_period, supply_assessment
 from tests.factories import make_entry
 
 
@@ -154,7 +154,7 @@ def test_the_bureau_page_and_its_exports_show_the_same_numbers(
     client, figures_world, reviewer, department, django_assert_max_num_queries
 ):
     client.force_login(reviewer)
-    url = reverse("bureau_assessment:index")
+    url = reverse("reporting:bureau-assessment")
     with django_assert_max_num_queries(12):
         page = client.get(url)
     row = next(r for r in page.context["rows"] if r.department == department)
@@ -171,7 +171,7 @@ def test_the_bureau_page_and_its_exports_show_the_same_numbers(
 
 def test_a_bad_period_falls_back_with_a_message(client, reviewer):
     client.force_login(reviewer)
-    response = client.get(reverse("bureau_assessment:index"), {"period": "2026-99"})
+    response = client.get(reverse("reporting:bureau-assessment"), {"period": "2026-99"})
     assert response.status_code == 200
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
 
@@ -179,7 +179,7 @@ def test_a_bad_period_falls_back_with_a_message(client, reviewer):
 def test_only_the_bureau_sees_all_organisations(client, department_member, operator_member):
     for user in (department_member, operator_member):
         client.force_login(user)
-        assert client.get(reverse("bureau_assessment:index")).status_code == 403
+        assert client.get(reverse("reporting:bureau-assessment")).status_code == 403
 
 
 def test_the_cdo_sees_the_organisations_own_report(
@@ -193,7 +193,7 @@ def test_the_cdo_sees_the_organisations_own_report(
         document_number="1",
     )
     client.force_login(department_member)
-    response = client.get(reverse("cdo:department-assessment"))
+    response = client.get(reverse("reporting:department-assessment"))
     assert [row.department for row in response.context["rows"]] == [department]
 
 
@@ -201,4 +201,4 @@ def test_a_member_who_is_not_the_cdo_does_not(
     client, department, department_member, other_department_member
 ):
     client.force_login(other_department_member)
-    assert client.get(reverse("cdo:department-assessment")).status_code == 403
+    assert client.get(reverse("reporting:department-assessment")).status_code == 403

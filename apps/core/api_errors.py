@@ -1,4 +1,7 @@
-"""One JSON error shape for the whole API: {"error": {"code", "message", "field"?}}."""
+"""One JSON error shape for every API of the portal: {"error": {"code", "message", "field"?}}.
+
+Shared API infrastructure lives here, below the domain apps, so that the catalog (and any
+lower app with an API) shapes its errors like the operator API without importing it."""
 
 from typing import Any
 
@@ -10,7 +13,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from apps.core.errors import DomainError
+from .errors import DomainError
 
 
 class ApiError(exceptions.APIException):
