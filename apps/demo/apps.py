@@ -8,3 +8,6 @@ class DemoConfig(AppConfig):
 
     name = "apps.demo"
     verbose_name = _("Demo data")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the deploy check

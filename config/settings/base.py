@@ -281,3 +281,7 @@ PORTAL_REQUIRE_STAFF_2FA = True
 OTP_TOTP_ISSUER = "Public Data Portal"
 # Never show a staff member's TOTP secret or its QR code to other staff in the admin.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# seed_demo writes a public API key, a public TOTP secret and published passwords: allowed in
+# development and tests, refused by the production profile (apps/demo).
+PORTAL_DEMO_DATA_ALLOWED = True

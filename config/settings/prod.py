@@ -21,6 +21,10 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
 if not env_str("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the portal's host names in production")
 
+# Demo data carries public secrets: seed_demo refuses to run, and check --deploy fails while any
+# of them is in the database (apps/demo/checks.py).
+PORTAL_DEMO_DATA_ALLOWED = False
+
 # TLS is terminated at the load balancer, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from apps.api.demo import seed_api_key
 from apps.authorizations.demo import seed_authorizations
@@ -19,6 +20,12 @@ class Command(BaseCommand):
     help = "Load demo organisations, users, catalog, authorizations, rows and a key (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.PORTAL_DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "seed_demo refuses to run here (PORTAL_DEMO_DATA_ALLOWED is off, as in the "
+                "production profile): demo data carries a public API key, a public TOTP secret "
+                "and published passwords."
+            )
         organisations = seed_organisations()
         seed_cdos(organisations)
         entries = seed_catalog(organisations)
