@@ -80,3 +80,31 @@ def test_feeds_run_a_constant_number_of_queries(
     for name in ("catalog:feed-rss", "catalog:feed-atom"):
         with django_assert_max_num_queries(2):
             client.get(reverse(name))
+
+
+MARKUP = '<b>粗体</b><a href="http://evil.invalid/">点此</a>'
+
+
+@pytest.fixture
+def marked_up(department, reviewer):
+    return make_entry(
+        department=department, status="published", reviewer=reviewer,
+        description=f"说明{MARKUP}",
+    )  # fmt: skip
+
+
+def test_atom_carries_the_description_as_plain_text(client, marked_up):
+    entry = _xml(client.get(reverse("catalog:feed-atom"))).find(f"{ATOM}entry")
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "text"
+    assert summary.text == f"说明{MARKUP}"  # verbatim text, which the reader shows as text
+    assert b'type="html"' not in client.get(reverse("catalog:feed-atom")).content
+
+
+def test_rss_carries_the_description_html_escaped(client, marked_up):
+    item = _xml(client.get(reverse("catalog:feed-rss"))).find("channel").find("item")
+    # RSS readers decode <description> as HTML: the escaped text decodes back to visible text.
+    assert (
+        item.findtext("description") == "说明&lt;b&gt;粗体&lt;/b&gt;&lt;a href=&quot;"
+        "http://evil.invalid/&quot;&gt;点此&lt;/a&gt;"
+    )
