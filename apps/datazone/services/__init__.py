@@ -14,6 +14,7 @@ from .versions import (
     data_version_rollback,
     data_version_upload,
     data_versions_archive,
+    data_versions_failed_files_delete,
     this_worker,
 )
 
@@ -28,6 +29,7 @@ __all__ = [
     "data_version_rollback",
     "data_version_upload",
     "data_versions_archive",
+    "data_versions_failed_files_delete",
     "data_versions_recover_abandoned",
     "this_worker",
 ]

@@ -31,7 +31,14 @@ from ..choices import EncodingChoice, VersionStatus
 from ..models import DataVersion
 from ..reports import make_error
 from ..storage import Column, TableStore, table_store
-from .versions import check_upload_size, create_version, lock_version, mark_claimed, move_version
+from .versions import (
+    check_upload_size,
+    create_version,
+    data_version_file_discarded,
+    lock_version,
+    mark_claimed,
+    move_version,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +244,7 @@ def _fail(version: DataVersion, errors: list[dict[str, Any]], error_count: int) 
             reason=_("refused: %(count)s errors") % {"count": error_count},
             errors=errors, error_count=error_count, finished_at=timezone.now(),
             sha256=version.sha256, columns=version.columns,
-            source_encoding=version.source_encoding,
+            source_encoding=version.source_encoding, **data_version_file_discarded(locked),
         )  # fmt: skip
 
 
@@ -275,6 +282,7 @@ def data_versions_recover_abandoned(*, now: datetime | None = None) -> int:
                 locked, VersionStatus.FAILED, actor=locked.uploaded_by,
                 reason=_("the worker stopped during the load"),
                 errors=[make_error("interrupted")], error_count=1, finished_at=now,
+                **data_version_file_discarded(locked),
             )  # fmt: skip
             recovered += 1
     return recovered

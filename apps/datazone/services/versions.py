@@ -207,6 +207,28 @@ def _archive_entry(
         return versions
 
 
+def data_version_file_discarded(version: DataVersion) -> dict[str, Any]:
+    """The changes that forget a refused or abandoned upload's file; the file itself is deleted
+    once they have committed, so a rollback never leaves a version pointing at nothing. Its error
+    report is on the version, so the file is no longer needed (and may hold personal data)."""
+    transaction.on_commit(partial(_delete_file, version.file.name))
+    return {"file": ""}
+
+
+def data_versions_failed_files_delete(*, dry_run: bool = False) -> int:
+    """Delete the files that refused versions still keep (refused before their files were
+    deleted on refusal); returns how many."""
+    leftovers = DataVersion.objects.filter(status=VersionStatus.FAILED).exclude(file="")
+    names = list(leftovers.values_list("pk", "file"))
+    if dry_run:
+        return len(names)
+    for pk, name in names:
+        with transaction.atomic():
+            if DataVersion.objects.filter(pk=pk, file=name).update(file=""):
+                transaction.on_commit(partial(_delete_file, name))
+    return len(names)
+
+
 def _delete_file(name: str) -> None:
     if name:
         DataVersion._meta.get_field("file").storage.delete(name)

@@ -1,6 +1,7 @@
 """``python manage.py archive_versions [--keep N] [--dry-run]``: delete the rows and files of
 earlier data versions beyond the newest N per entry (default DATAZONE_KEEP_VERSIONS); the live
-version and the records of every version stay. Run it daily from cron or a timer."""
+version and the records of every version stay; files still kept by refused uploads are deleted.
+Run it daily from cron or a timer."""
 
 from typing import Any
 
@@ -38,3 +39,10 @@ class Command(BaseCommand):
             else _("%(count)d versions archived.")
         )
         self.stdout.write(summary % {"count": len(versions)})
+        files = services.data_versions_failed_files_delete(dry_run=dry_run)
+        leftovers = (
+            _("%(count)d files of refused uploads would be deleted (dry run).")
+            if dry_run
+            else _("%(count)d files of refused uploads deleted.")
+        )
+        self.stdout.write(leftovers % {"count": files})
