@@ -15,6 +15,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.exports import csv_text
+
 REASONS: dict[str, Promise] = {
     "required": _("A value is required."),
     "nul": _("The text contains a NUL character."),
@@ -43,7 +45,6 @@ REASONS: dict[str, Promise] = {
     "internal": _("The load failed because of an error in the portal; the bureau was told."),
 }
 VALUE_SHOWN_CHARACTERS = 200
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def make_error(
@@ -82,10 +83,5 @@ def errors_csv(errors: list[dict[str, Any]]) -> Iterator[str]:
         buffer.seek(0)
         buffer.truncate()
         row = "" if error["row"] is None else error["row"]
-        writer.writerow([row, _cell(error["column"]), _cell(error["value"]), describe(error)])
+        writer.writerow([row, csv_text(error["column"]), csv_text(error["value"]), describe(error)])
         yield buffer.getvalue()
-
-
-def _cell(text: str) -> str:
-    """Text from the uploaded file, never read as a formula when the report opens in Excel."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

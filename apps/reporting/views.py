@@ -1,8 +1,6 @@
 """The data supply assessment: the bureau's table of all organisations, and each organisation's
 own report for its chief data officer; both exportable as CSV and XLSX."""
 
-import csv
-import io
 from decimal import Decimal
 from typing import Any
 
@@ -12,11 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from apps.accounts.models import OrganisationRole, User
 from apps.cdo.selectors import is_active_cdo
 from apps.core.charts import bar_chart
+from apps.core.exports import Sheet, csv_response, xlsx_response
 
 from . import assessment
 
@@ -35,27 +33,11 @@ def _period(request: HttpRequest) -> assessment.Period:
 def _export(
     rows: list[assessment.SupplyFigures], period: assessment.Period, kind: str
 ) -> HttpResponse:
-    name = f"data-supply-assessment-{period.label}.{kind}"
+    name = f"data-supply-assessment-{period.label}"
     table = [assessment.column_titles(), *[row.as_row() for row in rows]]
     if kind == "csv":
-        stream = io.StringIO()
-        stream.write("\ufeff")  # so spreadsheet programs open the Chinese text correctly
-        csv.writer(stream).writerows(table)
-        response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = period.label
-        for line in table:
-            sheet.append([float(v) if isinstance(v, Decimal) else v for v in line])
-        stream = io.BytesIO()
-        workbook.save(stream)
-        response = HttpResponse(
-            stream.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+        return csv_response(name, table)
+    return xlsx_response(name, [Sheet(period.label, table)])
 
 
 def _render(

@@ -1,28 +1,22 @@
 """CSV and XLSX exports of share records and of the annual business report.
 
+Written by the portal's one export writer (apps/core/exports.py): no text cell is ever a formula.
 Exports take the same querysets and totals as the pages they belong to, so their numbers match
 the pages to the fen (a test compares them).
 """
 
-import csv
-import io
-from collections.abc import Iterable
-from decimal import Decimal
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from apps.core.exports import Sheet, csv_response, xlsx_response
 
 from .models import RevenueShareRecord
 from .money import period_label
 from .selectors import AnnualReport, LedgerTotals
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MONEY_FORMAT = "#,##0.00"
 
 
 def ledger_header() -> list[str]:
@@ -49,72 +43,50 @@ def _total_row(totals: LedgerTotals) -> list[Any]:
             overall.retained, "", ""]  # fmt: skip
 
 
+def _ledger_table(
+    records: QuerySet[RevenueShareRecord], totals: LedgerTotals
+) -> Iterator[list[Any]]:
+    yield ledger_header()
+    yield from ledger_rows(records)
+    yield _total_row(totals)
+
+
 def ledger_csv(
     records: QuerySet[RevenueShareRecord], totals: LedgerTotals, name: str
 ) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")  # a BOM, so spreadsheet programs read the Chinese names right
-    writer = csv.writer(response)
-    writer.writerow(ledger_header())
-    writer.writerows(ledger_rows(records))
-    writer.writerow(_total_row(totals))
-    return response
-
-
-def _cells(sheet: WriteOnlyWorksheet, values: list[Any]) -> list[Any]:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, Decimal) and value.as_tuple().exponent == -2:
-            cell.number_format = MONEY_FORMAT
-        cells.append(cell)
-    return cells
-
-
-def _xlsx_response(workbook: Workbook, name: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return csv_response(name, _ledger_table(records, totals))
 
 
 def ledger_xlsx(
     records: QuerySet[RevenueShareRecord], totals: LedgerTotals, name: str
 ) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Revenue shares"))
-    sheet.append(ledger_header())
-    for row in ledger_rows(records):
-        sheet.append(_cells(sheet, row))
-    sheet.append(_cells(sheet, _total_row(totals)))
-    return _xlsx_response(workbook, name)
+    return xlsx_response(name, [Sheet(_("Revenue shares"), _ledger_table(records, totals))])
 
 
-def annual_report_xlsx(report: AnnualReport) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Annual business report"))
-    sheet.append([_("Operator"), report.operator.name])
-    sheet.append([_("Unified social credit code"), report.operator.credit_code])
-    sheet.append([_("Year"), report.year])
-    sheet.append([])
-    sheet.append([
+def _annual_table(report: AnnualReport) -> Iterator[list[Any]]:
+    yield [_("Operator"), report.operator.name]
+    yield [_("Unified social credit code"), report.operator.credit_code]
+    yield [_("Year"), report.year]
+    yield []
+    yield [
         _("Authorization"), _("Catalog entry"), _("Scenario"), _("Fee basis"), _("Price (yuan)"),
         _("Revenue (yuan)"), _("Successful calls"), _("Rows returned"), _("Metered fees (yuan)"),
         _("Shares paid (yuan)"), _("Reports awaiting verification"),
-    ])  # fmt: skip
+    ]  # fmt: skip
     for line in report.lines:
         authorization = line.authorization
-        sheet.append(_cells(sheet, [
+        yield [
             authorization.pk, f"{authorization.entry.identifier} {authorization.entry.title}",
             authorization.scenario.title, authorization.get_fee_basis_display(),
             authorization.price, line.revenue, line.calls, line.rows, line.fees,
             line.shares_paid, line.open_reports,
-        ]))  # fmt: skip
-    sheet.append(_cells(sheet, [
+        ]  # fmt: skip
+    yield [
         _("Total"), "", "", "", "", report.revenue, report.calls, report.rows, report.fees,
         report.shares_paid, "",
-    ]))  # fmt: skip
+    ]  # fmt: skip
+
+
+def annual_report_xlsx(report: AnnualReport) -> HttpResponse:
     name = f"annual-report-{report.operator.credit_code}-{report.year}"
-    return _xlsx_response(workbook, name)
+    return xlsx_response(name, [Sheet(_("Annual business report"), _annual_table(report))])
