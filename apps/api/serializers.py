@@ -168,7 +168,12 @@ RECORDS_RESPONSES = {
     (200, "application/json"): RecordsPageSerializer,
     (200, "text/csv"): OpenApiResponse(
         OpenApiTypes.STR,
-        description=_("format=csv: a header line, then the rows; the next page in a Link header."),
+        description=_(
+            "format=csv: a header line, then the rows; the next page in a Link header. Values "
+            "are exactly as stored, for programs to read: a value that begins with =, +, - or @ "
+            "is not neutralized, so open the file in a spreadsheet only through its import "
+            "dialog with every column as text."
+        ),
     ),
 }
 

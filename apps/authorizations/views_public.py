@@ -4,14 +4,13 @@ The implementing body publicly discloses each authorization: its object, content
 limit (实施规范 27号, ../shared/domain.md "What the national rules add"). Nobody logs in here.
 """
 
-import csv
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import django_filters
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.catalog.choices import Sector
 from apps.catalog.models import CatalogEntry
+from apps.core.exports import csv_streaming_response
 from apps.organisations.models import Department, Operator
 
 from .choices import FeeBasis
@@ -79,18 +79,6 @@ def disclosure(request: HttpRequest) -> HttpResponse:
     return render(request, "authorizations/public/disclosure.html", context, status=status)
 
 
-class _Echo:
-    """csv.writer writes into this and gets the line back, so rows can be streamed."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: str) -> str:
-    # A leading =, +, - or @ would make a spreadsheet run the text as a formula.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
-
-
 def _moment(value: Any) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
@@ -106,36 +94,29 @@ def _csv_header() -> list[str]:
 def _csv_row(authorization: Authorization) -> list[str]:
     entry, scenario = authorization.entry, authorization.scenario
     return [
-        _cell(authorization.operator.name), authorization.operator.credit_code,
-        entry.identifier, _cell(entry.title), _cell(entry.department.name),
-        str(entry.get_sector_display()), _cell(scenario.title), str(scenario.get_use_display()),
+        authorization.operator.name, authorization.operator.credit_code,
+        entry.identifier, entry.title, entry.department.name,
+        str(entry.get_sector_display()), scenario.title, str(scenario.get_use_display()),
         _moment(authorization.valid_from), _moment(authorization.valid_until),
         str(authorization.get_fee_basis_display()),
     ]  # fmt: skip
 
 
-def _csv_lines(authorizations: AuthorizationQuerySet, language: str) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+def _csv_rows(authorizations: AuthorizationQuerySet, language: str) -> Iterator[list[str]]:
     # The body is produced after the view returns: keep the request's language for the labels.
     with translation.override(language):
-        yield "\ufeff"  # the byte order mark tells Excel the file is UTF-8 (Chinese text)
-        yield writer.writerow(_csv_header())
+        yield [str(label) for label in _csv_header()]
         for authorization in authorizations.iterator(chunk_size=CSV_CHUNK_SIZE):
-            yield writer.writerow(_csv_row(authorization))
+            yield _csv_row(authorization)
 
 
-def disclosure_csv(request: HttpRequest) -> HttpResponse:
+def disclosure_csv(request: HttpRequest) -> HttpResponseBase:
     filterset = _filtered(request)
     if filterset.errors:
         names = ", ".join(sorted(filterset.errors))
         message = _("Unknown value of: %(names)s") % {"names": names}
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-    response = StreamingHttpResponse(
-        _csv_lines(filterset.qs, translation.get_language()),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'attachment; filename="disclosure.csv"'
-    return response
+    return csv_streaming_response("disclosure", _csv_rows(filterset.qs, translation.get_language()))
 
 
 def _scenarios_in_force() -> QuerySet[Scenario]:

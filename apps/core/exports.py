@@ -16,8 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -29,8 +31,14 @@ def is_formula_like(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
+def plain(value: Any) -> Any:
+    """Lazy translations become the text they stand for; other values stay as they are."""
+    return str(value) if isinstance(value, Promise) else value
+
+
 def csv_text(value: Any) -> Any:
     """A CSV cell that no spreadsheet runs as a formula."""
+    value = plain(value)
     return f"'{value}" if is_formula_like(value) else value
 
 
@@ -65,9 +73,9 @@ def csv_streaming_response(name: str, rows: Iterable[Iterable[Any]]) -> Streamin
     return response
 
 
-def xlsx_cells(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> list[WriteOnlyCell]:
+def xlsx_cells(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> list[Cell]:
     cells = []
-    for value in values:
+    for value in map(plain, values):
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # openpyxl would take "=…" for a formula
