@@ -99,10 +99,15 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis is a helper, not a single point of failure (apps/core/cache.py): while it cannot be
+# reached the portal serves without it, tries again every CACHE_RETRY_SECONDS and waits at most
+# CACHE_SOCKET_TIMEOUT seconds for an answer. Sessions live in the database, not in Redis.
 _redis_url = env_str("REDIS_URL")
+CACHE_SOCKET_TIMEOUT = env_int("CACHE_SOCKET_TIMEOUT_MS", 250, minimum=1) / 1000
+CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 5, minimum=0)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        {"BACKEND": "apps.core.cache.ResilientRedisCache", "LOCATION": _redis_url}
         if _redis_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
