@@ -307,6 +307,7 @@ def portal_server(access_cache: bool = True) -> Any:
         "API_ACCESS_CACHE": "1" if access_cache else "0",
         "DJANGO_SETTINGS_MODULE": "config.settings.prod", "DATABASE_URL": DSN,
         "SECRET_KEY": SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "AUDIT_HMAC_KEY": "bench-audit-key-" + SECRET_KEY,
         "SECURE_SSL_REDIRECT": "0", "API_KEY_RATE": "100000000/min", "LOG_LEVEL": "ERROR",
         "DATABASE_POOL": "1", "DATABASE_POOL_MAX_SIZE": "6",
     }  # fmt: skip

@@ -123,3 +123,52 @@ def database_config(url: str, *, pool: bool, password: str = "") -> dict[str, An
                 "timeout": env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1),
             }
     return config
+
+
+# Never used under the production profile, which refuses to start without a real key.
+DEV_AUDIT_HMAC_KEY_ID = "dev"
+DEV_AUDIT_HMAC_KEY = b"insecure-development-only-audit-key-never-use-in-production"
+AUDIT_HMAC_KEY_MIN_BYTES = 32
+
+
+def audit_hmac_keys(*, allow_dev_key: bool) -> tuple[str, dict[str, bytes]]:
+    """The audit log's signing keys: (current key id, {key id: key}).
+
+    ``AUDIT_HMAC_KEY`` (or ``_FILE``) is the key new entries are signed with, ``AUDIT_HMAC_KEY_ID``
+    its name (default "1"). Retired keys stay in ``AUDIT_HMAC_OLD_KEYS`` (or ``_FILE``) as
+    ``id:key`` items separated by whitespace, so entries they signed still verify. Without a
+    key, development and tests get a labelled dev key; production refuses.
+    """
+    key = env_str("AUDIT_HMAC_KEY")
+    if not key:
+        if not allow_dev_key:
+            raise ImproperlyConfigured(
+                "AUDIT_HMAC_KEY (or AUDIT_HMAC_KEY_FILE) must be set in production"
+            )
+        return DEV_AUDIT_HMAC_KEY_ID, {DEV_AUDIT_HMAC_KEY_ID: DEV_AUDIT_HMAC_KEY}
+    current = env_str("AUDIT_HMAC_KEY_ID", "1").strip()
+    keys = {current: key.encode()}
+    for item in env_str("AUDIT_HMAC_OLD_KEYS").split():
+        key_id, separator, old_key = item.partition(":")
+        if not separator or not key_id or not old_key:
+            raise ImproperlyConfigured("AUDIT_HMAC_OLD_KEYS items must look like id:key")
+        if key_id in keys:
+            raise ImproperlyConfigured(f"AUDIT_HMAC_OLD_KEYS: key id {key_id!r} is given twice")
+        keys[key_id] = old_key.encode()
+    _check_audit_keys(current, keys)
+    return current, keys
+
+
+def _check_audit_keys(current: str, keys: dict[str, bytes]) -> None:
+    # The messages name the key id, never the key.
+    if current == DEV_AUDIT_HMAC_KEY_ID:
+        raise ImproperlyConfigured("AUDIT_HMAC_KEY_ID 'dev' is reserved for the development key")
+    for key_id, key in keys.items():
+        if not key_id or len(key_id) > 32 or ":" in key_id:
+            raise ImproperlyConfigured(
+                f"audit key id {key_id!r} must be 1 to 32 characters, without ':'"
+            )
+        if len(key) < AUDIT_HMAC_KEY_MIN_BYTES:
+            raise ImproperlyConfigured(
+                f"audit key {key_id!r} must be at least {AUDIT_HMAC_KEY_MIN_BYTES} bytes"
+            )

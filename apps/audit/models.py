@@ -1,10 +1,16 @@
-"""The audit log: an append-only, hash-chained record of security events (issue 9).
+"""The audit log: an append-only, hash-chained record of security events (issues 9 and 16).
 
-Each entry holds the SHA-256 of its own content and of the entry before it, so an edited entry no
-longer matches its hash and a deleted one leaves a gap that the next entry's ``previous_hash``
-exposes; the single-row ``AuditChainHead`` remembers the newest entry, so deleting the newest
-ones shows too. ``python manage.py verify_audit_chain`` checks it all. Entries are written only
-by ``apps.audit.services.audit_record``; the model refuses updates and deletions from Django.
+Each entry holds an HMAC-SHA256, under a key the database does not hold (apps/audit/keys.py), of
+its own content and of the entry before it, so an edited entry no longer matches its hash, a
+deleted one leaves a gap that the next entry's ``previous_hash`` exposes, and nobody without the
+key can recompute the chain after an edit. The single-row ``AuditChainHead`` remembers the newest
+entry, and signed checkpoints kept outside the database (apps/audit/checkpoints.py) remember it
+where the database's users cannot reach, so deleting the newest ones shows too.
+``python manage.py verify_audit_chain`` checks it all. Entries are written only by
+``apps.audit.services.audit_record``; the model refuses updates and deletions from Django.
+
+Entries written before the key existed have an empty ``key_id`` and keep their plain SHA-256
+("legacy"); they are never re-chained, and no legacy entry may follow a signed one.
 """
 
 import hashlib
@@ -15,6 +21,8 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .keys import audit_sign
 
 GENESIS_HASH = "0" * 64
 
@@ -36,6 +44,7 @@ class EventKind(models.TextChoices):
     PERMISSION_REMOVED = "permission_removed", _("permission removed")
     DATA_EXPORTED = "data_exported", _("data exported")
     ADMIN_CHANGE = "admin_change", _("change in the admin")
+    CATALOG_ENTRY_DECIDED = "catalog_entry_decided", _("catalog entry decision")
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -83,6 +92,8 @@ class AuditEvent(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True, editable=False)
     previous_hash = models.CharField(_("hash of the previous entry"), max_length=64, editable=False)
     hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
+    # Which key signed the hash; empty for legacy entries, hashed with plain SHA-256.
+    key_id = models.CharField(_("key id"), max_length=32, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -108,7 +119,7 @@ class AuditEvent(models.Model):
 
     def canonical(self) -> bytes:
         """The bytes the hash covers: every field, as sorted compact JSON (time in UTC)."""
-        content = {
+        content: dict[str, Any] = {
             "sequence": self.sequence,
             "time": self.time.astimezone(UTC).isoformat(),
             "kind": self.kind,
@@ -121,12 +132,18 @@ class AuditEvent(models.Model):
             "details": self.details,
             "previous_hash": self.previous_hash,
         }
+        if self.key_id:  # legacy entries' bytes stay exactly as they were hashed
+            content["key_id"] = self.key_id
         return json.dumps(
             content, sort_keys=True, ensure_ascii=False, separators=(",", ":")
         ).encode()
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical()).hexdigest()
+        """HMAC-SHA256 under the entry's key; plain SHA-256 for a legacy entry. Raises
+        ``UnknownAuditKey`` when the settings do not hold the entry's key."""
+        if not self.key_id:
+            return hashlib.sha256(self.canonical()).hexdigest()
+        return audit_sign(key_id=self.key_id, message=self.canonical())
 
 
 class AuditChainHead(models.Model):

@@ -49,12 +49,19 @@ def _history_request() -> HttpRequest | None:
 
 
 def _username_details(username: Any) -> dict[str, Any]:
-    # People type their password into the username box: keep the text only if it is a real
-    # username, so the log never stores a mistyped password.
+    # The name tried, known or not, so the log shows who was tried (credential stuffing tries
+    # names that do not exist). Never the password: that arrives cleansed and is not read here.
     username = str(username or "")[:150]
     if username and User.objects.filter(username=username).exists():
         return {"username": username}
-    return {"unknown_username": True}
+    return {"username": username, "unknown_username": True}
+
+
+def _tried(username: Any) -> ObjectRef:
+    """What the entry is about: the account tried, so the admin's list shows its name."""
+    username = str(username or "")[:150]
+    user_id = User.objects.filter(username=username).values_list("pk", flat=True).first()
+    return ObjectRef(User._meta.label_lower, str(user_id or ""), username)
 
 
 # --- log-ins ------------------------------------------------------------------------------
@@ -77,6 +84,7 @@ def on_login_failed(
         lambda: audit_record(
             kind=EventKind.LOGIN_FAILED,
             request=request,
+            obj=_tried(username),
             details={**_username_details(username), "path": request.path if request else ""},
         )
     )
@@ -87,7 +95,10 @@ def on_locked_out(
 ) -> None:
     _later(
         lambda: audit_record(
-            kind=EventKind.LOCKOUT, request=request, details=_username_details(username)
+            kind=EventKind.LOCKOUT,
+            request=request,
+            obj=_tried(username),
+            details=_username_details(username),
         )
     )
 

@@ -18,8 +18,11 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 
+from .checkpoints import Checkpoint, checkpoint_sign, checkpoint_store
 from .ip import client_ip
+from .keys import audit_key_id_current
 from .models import AuditChainHead, AuditEvent
+from .selectors import audit_chain_check
 
 # Details are for context (what changed, which status, which file), never for credentials:
 # any key that looks like one is dropped with its value, however deep it sits.
@@ -113,8 +116,29 @@ def audit_record(
     event.previous_hash = head.last_hash
     # Taken under the lock, so times never go backwards along the chain.
     event.time = timezone.now()
+    event.key_id = audit_key_id_current()
     event.hash = event.compute_hash()
     event.save(force_insert=True)
     head.sequence, head.last_hash = event.sequence, event.hash
     head.save(update_fields=["sequence", "last_hash"])
     return event
+
+
+class AuditChainBroken(Exception):
+    """A checkpoint was asked for while the chain fails its check: signing it would vouch for
+    a forgery."""
+
+
+def audit_checkpoint_create() -> tuple[Checkpoint, str]:
+    """Check the chain, then sign its newest entry into a new checkpoint file.
+
+    Returns the checkpoint and the path of its file.
+    """
+    check = audit_chain_check()
+    if not check.intact:
+        raise AuditChainBroken(check.reason)
+    now = timezone.now()
+    checkpoint = checkpoint_sign(
+        sequence=check.entries, hash=check.last_hash, time=now, key_id=audit_key_id_current()
+    )
+    return checkpoint, str(checkpoint_store(checkpoint=checkpoint, time=now))

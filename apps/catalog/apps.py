@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CatalogConfig(AppConfig):
     name = "apps.catalog"
     verbose_name = _("Catalog")
+
+    def ready(self) -> None:
+        from .audit import audit_hooks_register
+
+        audit_hooks_register()

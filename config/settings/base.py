@@ -9,7 +9,15 @@ from pathlib import Path
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_config, env_bool, env_decimal, env_int, env_list, env_str
+from config.env import (
+    audit_hmac_keys,
+    database_config,
+    env_bool,
+    env_decimal,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -292,3 +300,13 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # seed_demo writes a public API key, a public TOTP secret and published passwords: allowed in
 # development and tests, refused by the production profile (apps/demo).
 PORTAL_DEMO_DATA_ALLOWED = True
+
+# --- Audit log (README "Audit log: key, rotation, checkpoints, database role") --------------
+# Entries are HMAC-SHA256 under a key the database does not hold: AUDIT_HMAC_KEY signs new ones,
+# retired keys (AUDIT_HMAC_OLD_KEYS) still verify old ones. Development gets a labelled dev key.
+AUDIT_HMAC_KEY_ID, AUDIT_HMAC_KEYS = audit_hmac_keys(allow_dev_key=True)
+# Signed chain heads written by `manage.py audit_checkpoint`; never overwritten. In production
+# point it at storage the database's users cannot write (a WORM or append-only mount).
+AUDIT_CHECKPOINT_DIR = Path(
+    env_str("AUDIT_CHECKPOINT_DIR", str(BASE_DIR / "var" / "audit-checkpoints"))
+)

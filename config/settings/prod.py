@@ -1,12 +1,13 @@
 """Production profile: several app servers behind a load balancer, sharing PostgreSQL and Redis.
 
-Refuses to start on a default or weak SECRET_KEY, on missing ALLOWED_HOSTS or with DEBUG on, and
+Refuses to start on a default or weak SECRET_KEY, on missing ALLOWED_HOSTS, without an audit key
+(AUDIT_HMAC_KEY, at least 32 bytes) or with DEBUG on, and
 passes ``manage.py check --deploy`` with no warnings.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_str
+from config.env import audit_hmac_keys, env_bool, env_int, env_str
 
 from .base import *  # noqa: F403
 from .base import SECRET_KEY, SMTP_MAILER
@@ -20,6 +21,8 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters with at least 5 distinct")
 if not env_str("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the portal's host names in production")
+# The audit chain's key: at least 32 bytes, never the development key (apps/audit/models.py).
+AUDIT_HMAC_KEY_ID, AUDIT_HMAC_KEYS = audit_hmac_keys(allow_dev_key=False)
 
 # Demo data carries public secrets: seed_demo refuses to run, and check --deploy fails while any
 # of them is in the database (apps/demo/checks.py).

@@ -19,6 +19,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Uploaded documents go to a throw-away folder, never into the checkout.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))
+# Audit checkpoints too; the tests that write them give each test a folder of its own.
+AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="portal-test-audit-checkpoints-"))
 # Other apps' tests force_login staff and call authenticate() without a request: staff 2FA and
 # login lockout are off here and turned on by the tests that prove them (tests/security, e2e).
 PORTAL_REQUIRE_STAFF_2FA = False

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import database_config, env_str
 
 GOOD_SECRET = "x7!Kp2#vQ9@mL4$wR8^tY6&uI3*oP1(aS5)dF0_gH-jZ+cV=bN"
+GOOD_AUDIT_KEY = "audit-key-for-tests-0123456789abcdef"
 
 
 @pytest.fixture
@@ -93,8 +94,12 @@ def _run_prod(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         k: v
         for k, v in os.environ.items()
         if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        and not k.startswith("AUDIT_HMAC_")
     }
+    # A real audit key unless the test says otherwise ("" leaves it unset).
+    environment["AUDIT_HMAC_KEY"] = GOOD_AUDIT_KEY
     environment.update(DJANGO_SETTINGS_MODULE="config.settings.prod", **env)
+    environment = {k: v for k, v in environment.items() if v != ""}
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,

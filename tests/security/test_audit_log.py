@@ -340,6 +340,65 @@ def test_cdo_appointments(department, reviewer, commit):
     assert event.details["change"] == "appointed" and event.details["user"] == user.pk
 
 
+def test_catalog_decisions_by_the_bureau(department, department_member, reviewer, commit):
+    from apps.catalog import services as catalog_services
+    from tests.factories import make_entry
+
+    published = make_entry(department=department, actor=department_member, status="submitted")
+    returned = make_entry(department=department, actor=department_member, status="submitted")
+    rejected = make_entry(department=department, actor=department_member, status="submitted")
+    with commit():
+        catalog_services.catalog_entry_publish(entry=published, actor=reviewer)
+        catalog_services.catalog_entry_retire(entry=published, actor=reviewer, comment="停更")
+        catalog_services.catalog_entry_return(entry=returned, actor=reviewer, comment="补字段")
+        catalog_services.catalog_entry_reject(entry=rejected, actor=reviewer, comment="重复")
+        catalog_services.catalog_entry_submit(entry=returned, actor=department_member)
+    decisions = AuditEvent.objects.filter(kind=EventKind.CATALOG_ENTRY_DECIDED)
+    assert [(e.object_id, e.details["decision"]) for e in decisions.order_by("sequence")] == [
+        (str(published.pk), "published"),
+        (str(published.pk), "retired"),
+        (str(returned.pk), "returned"),
+        (str(rejected.pk), "rejected"),
+    ]  # the department's resubmission is no decision
+    retired = decisions.get(details__decision="retired")
+    assert retired.actor == reviewer and retired.object_type == "catalog.catalogentry"
+    assert retired.details == {
+        "status": "retired",
+        "previous_status": "published",
+        "reason": "停更",
+        "decision": "retired",
+    }
+
+
+def test_cdo_confirmations_and_returns(department, department_member, reviewer, commit):
+    from django.utils import timezone
+
+    from apps.catalog import services as catalog_services
+    from tests.factories import make_entry
+
+    department.submissions_need_cdo_confirmation = True
+    department.save()
+    cdo = UserFactory(username="cdo", department=department, organisation_role="member")
+    cdo_services.cdo_appoint(
+        department=department, user=cdo, actor=reviewer, title="首席数据官",
+        document_number="教〔2026〕1号", term_start=timezone.now(),
+    )  # fmt: skip
+    confirmed = make_entry(department=department, actor=department_member)
+    sent_back = make_entry(department=department, actor=department_member)
+    for entry_ in (confirmed, sent_back):
+        catalog_services.catalog_entry_submit(entry=entry_, actor=department_member)
+    with commit():
+        catalog_services.catalog_entry_confirm(entry=confirmed, actor=cdo, comment="同意报送")
+        catalog_services.catalog_entry_cdo_return(entry=sent_back, actor=cdo, comment="说明不全")
+    decisions = AuditEvent.objects.filter(kind=EventKind.CATALOG_ENTRY_DECIDED)
+    assert {
+        (e.object_id, e.actor, e.details["decision"], e.details["reason"]) for e in decisions
+    } == {
+        (str(confirmed.pk), cdo, "confirmed by the CDO", "同意报送"),
+        (str(sent_back.pk), cdo, "returned by the CDO", "说明不全"),
+    }
+
+
 def test_data_exports_by_signed_in_users(client, department_member):
     client.get(reverse("authorizations:disclosure-csv"))  # anonymous: public, not logged
     client.force_login(department_member)
@@ -400,7 +459,7 @@ def test_every_kind_has_a_producer():
         EventKind.API_KEY_CREATED, EventKind.API_KEY_REVOKED, EventKind.AUTHORIZATION_CHANGED,
         EventKind.APPLICATION_DECIDED, EventKind.QUALIFICATION_REVIEWED, EventKind.CDO_CHANGED,
         EventKind.PERMISSION_GRANTED, EventKind.PERMISSION_REMOVED, EventKind.DATA_EXPORTED,
-        EventKind.ADMIN_CHANGE,
+        EventKind.ADMIN_CHANGE, EventKind.CATALOG_ENTRY_DECIDED,
     }  # fmt: skip
     assert tested == set(EventKind)
 

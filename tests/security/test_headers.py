@@ -81,6 +81,7 @@ def test_production_sends_hsts_and_keeps_cookies_secure():
         DJANGO_SETTINGS_MODULE="config.settings.prod",
         SECRET_KEY=GOOD_SECRET,
         ALLOWED_HOSTS="portal.example.cn",
+        AUDIT_HMAC_KEY="audit-key-for-tests-0123456789abcdef",
     )
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "shell", "-c", PROBE],
@@ -114,6 +115,7 @@ def test_plain_http_is_sent_to_https_in_production():
         DJANGO_SETTINGS_MODULE="config.settings.prod",
         SECRET_KEY=GOOD_SECRET,
         ALLOWED_HOSTS="portal.example.cn",
+        AUDIT_HMAC_KEY="audit-key-for-tests-0123456789abcdef",
     )
     probe = (
         "from django.test import Client;"

@@ -1,4 +1,5 @@
-"""Check that no audit entry was edited or deleted; exits non-zero naming the first broken one.
+"""Check that no audit entry was edited or deleted, against the key and the checkpoints; exits
+non-zero naming the first broken one.
 
 Run it from cron (e.g. nightly) and alert on failure.
 """
@@ -24,3 +25,14 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Audit chain intact: %(count)d entries checked.") % {"count": check.entries}
         )
+        if check.checkpoint is None:
+            self.stdout.write(_("No checkpoint yet: run audit_checkpoint."))
+        else:
+            self.stdout.write(
+                _("Newest checkpoint: entry #%(number)d at %(time)s (%(name)s).")
+                % {
+                    "number": check.checkpoint.sequence,
+                    "time": check.checkpoint.time,
+                    "name": check.checkpoint.name,
+                }
+            )

@@ -1,0 +1,39 @@
+"""What of the catalog goes on the audit log: the decisions on an entry, the bureau's (publish,
+return, reject, retire) and the department CDO's (confirm or return a submission)."""
+
+from typing import Any
+
+from django.db import models
+
+from apps.audit.models import EventKind
+from apps.audit.registry import audit_history_watch, status_details
+
+from .choices import Status
+
+# (status before, status after) -> the decision, in English words whatever the language.
+DECISIONS = {
+    (Status.AWAITING_CONFIRMATION, Status.SUBMITTED): "confirmed by the CDO",
+    (Status.AWAITING_CONFIRMATION, Status.RETURNED): "returned by the CDO",
+    (Status.SUBMITTED, Status.PUBLISHED): "published",
+    (Status.SUBMITTED, Status.RETURNED): "returned",
+    (Status.SUBMITTED, Status.REJECTED): "rejected",
+    (Status.PUBLISHED, Status.RETIRED): "retired",
+}
+
+
+def _entry_decision(instance: models.Model, history: Any, reason: str) -> dict[str, Any] | None:
+    if history.history_type != "~":
+        return None
+    details = status_details(history, "status", reason)
+    if details is None:
+        return None
+    decision = DECISIONS.get((details["previous_status"], details["status"]))
+    if decision is None:  # a department's own submission is no decision
+        return None
+    return {"kind": EventKind.CATALOG_ENTRY_DECIDED, "details": {**details, "decision": decision}}
+
+
+def audit_hooks_register() -> None:
+    from .models import CatalogEntry
+
+    audit_history_watch(model=CatalogEntry, entry=_entry_decision)
