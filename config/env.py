@@ -11,6 +11,7 @@ from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from psycopg_pool import ConnectionPool
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -116,11 +117,17 @@ def database_config(url: str, *, pool: bool, password: str = "") -> dict[str, An
         config["PASSWORD"] = password
     if config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_MAX_AGE"] = 0
+        options = config.setdefault("OPTIONS", {})
+        # Fail fast while the server is unreachable (apps/core/outage.py answers 503).
+        options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 2, minimum=1))
         if pool:
-            config.setdefault("OPTIONS", {})["pool"] = {
+            options["pool"] = {
                 "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2, minimum=1),
                 "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
-                "timeout": env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1),
+                "timeout": env_int("DATABASE_POOL_TIMEOUT", 2, minimum=1),
+                # Every connection is checked before it is handed out: after a database restart
+                # no request gets a connection the server has already closed.
+                "check": ConnectionPool.check_connection,
             }
     return config
 

@@ -27,3 +27,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# A database outage that surfaces outside a view is a 503 too (apps/core/outage.py).
+handler500 = "apps.core.outage.server_error"

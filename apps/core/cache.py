@@ -139,8 +139,8 @@ class ResilientRedisCache(RedisCache):
     def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
         self._guard(lambda: None, "delete_many", keys, version)
 
-    def clear(self) -> bool:
-        return self._guard(lambda: False, "clear")
+    def clear(self) -> None:
+        self._guard(lambda: None, "clear")
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         def unavailable() -> int:

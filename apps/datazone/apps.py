@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class DatazoneConfig(AppConfig):
     name = "apps.datazone"
     verbose_name = _("Data zone")
+
+    def ready(self) -> None:
+        from apps.core.health import readiness_check
+
+        from .services import worker_alive
+
+        readiness_check("worker")(worker_alive)

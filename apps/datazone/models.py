@@ -132,3 +132,24 @@ class DataVersion(models.Model):
     @property
     def errors_truncated(self) -> bool:
         return self.error_count >= ERROR_LIMIT
+
+
+class WorkerHeartbeat(models.Model):
+    """A data-zone worker process saying it is alive; ``/readyz`` reads the newest beat."""
+
+    host = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started at"))
+    beat_at = models.DateTimeField(_("last heartbeat"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host", "pid"], name="datazone_heartbeat_one_per_process"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that reads the database: answers 503 at once while it is unreachable.
+    "apps.core.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -212,7 +214,10 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"quiet_outage": {"()": "apps.core.outage.QuietOutageFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["quiet_outage"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
@@ -231,6 +236,14 @@ DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=102
 DATAZONE_MAX_UPLOAD_BYTES = env_int("DATAZONE_MAX_UPLOAD_BYTES", 2 * 1024**3, minimum=1)
 # Earlier complete versions kept per entry (for rollback) by `manage.py archive_versions`.
 DATAZONE_KEEP_VERSIONS = env_int("DATAZONE_KEEP_VERSIONS", 3, minimum=0)
+
+# While PostgreSQL is unreachable (apps/core/outage.py): after this many failures in a row every
+# request answers 503 at once for DATABASE_RETRY_SECONDS, then one tries again.
+DATABASE_OUTAGE_THRESHOLD = env_int("DATABASE_OUTAGE_THRESHOLD", 3, minimum=1)
+DATABASE_RETRY_SECONDS = env_int("DATABASE_RETRY_SECONDS", 5, minimum=1)
+# /readyz: a data-zone worker must have beaten within this many seconds (when required).
+DATAZONE_WORKER_STALE_SECONDS = env_int("DATAZONE_WORKER_STALE_SECONDS", 120, minimum=10)
+READYZ_REQUIRE_WORKER = env_bool("READYZ_REQUIRE_WORKER", False)
 
 # Operator API: requests per key (fixed window: N/s, N/min or N/hour), the smallest group an
 # aggregate may show ("available but invisible"), and the largest page of records.

@@ -27,10 +27,14 @@ AUDIT_HMAC_KEY_ID, AUDIT_HMAC_KEYS = audit_hmac_keys(allow_dev_key=False)
 # Demo data carries public secrets: seed_demo refuses to run, and check --deploy fails while any
 # of them is in the database (apps/demo/checks.py).
 PORTAL_DEMO_DATA_ALLOWED = False
+# A server is ready only while a data-zone worker reports (readyz; READYZ_REQUIRE_WORKER=0: no).
+READYZ_REQUIRE_WORKER = env_bool("READYZ_REQUIRE_WORKER", True)
 
 # TLS is terminated at the load balancer, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# The load balancer's probes come over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -1,14 +1,18 @@
 """load_rows (bureau loading) and the worker."""
 
+import io
 import os
 import signal
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
 
 from apps.datazone import services
-from apps.datazone.models import DataVersion
+from apps.datazone.management.commands import datazone_worker
+from apps.datazone.models import DataVersion, WorkerHeartbeat
 from tests.datazone.conftest import GOOD_ROW, csv_bytes, good_rows, table_of, tables
 
 
@@ -133,3 +137,51 @@ def test_the_worker_fails_loads_abandoned_by_a_dead_worker(entry, department_mem
     call_command("datazone_worker", "--once")
     version.refresh_from_db()
     assert version.status == "failed"
+
+
+def _outage(calls: int, then):
+    """A service that fails as an unreachable database does for its first ``calls`` calls."""
+    seen = {"n": 0}
+
+    def call(*args, **kwargs):
+        seen["n"] += 1
+        if seen["n"] <= calls:
+            raise OperationalError("server closed the connection unexpectedly")
+        return then(*args, **kwargs)
+
+    return call, seen
+
+
+def test_the_worker_outlives_an_outage_in_any_of_its_loops(entry, department_member, monkeypatch):
+    _queue(entry, department_member, 2)
+    recover, recovered = _outage(2, services.data_versions_recover_abandoned)
+    claim, claimed = _outage(2, services.data_version_claim_next)
+    stop = threading.Event()
+    process = services.data_version_process
+
+    def process_then_stop(**kwargs):
+        version = process(**kwargs)
+        stop.set()
+        return version
+
+    monkeypatch.setattr(services, "data_versions_recover_abandoned", recover)
+    monkeypatch.setattr(services, "data_version_claim_next", claim)
+    monkeypatch.setattr(services, "data_version_process", process_then_stop)
+    errors = io.StringIO()
+    worker = datazone_worker.Command(stdout=io.StringIO(), stderr=errors)
+    monkeypatch.setattr(datazone_worker, "BACKOFF_MAX_SECONDS", 0.01)
+    worker._run(stop, once=False, interval=0.001)
+    err = errors.getvalue()
+    # The abandoned-load check failed twice (it used to kill the worker), then the queue poll.
+    assert recovered["n"] >= 3 and claimed["n"] >= 3
+    assert DataVersion.objects.get().status == "live"
+    assert err.count("cannot reach the database or the files (1)") == 1
+    assert "working again after 4 failed attempt(s)" in err
+    assert WorkerHeartbeat.objects.filter(pid=os.getpid()).exists()
+
+
+def test_with_once_an_outage_fails_loudly(db, monkeypatch):
+    claim, _seen = _outage(1, services.data_version_claim_next)
+    monkeypatch.setattr(services, "data_version_claim_next", claim)
+    with pytest.raises(OperationalError):
+        call_command("datazone_worker", "--once")

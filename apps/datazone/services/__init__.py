@@ -1,5 +1,6 @@
 """Every write of the data zone. Views, commands and the admin call these and nothing else."""
 
+from .heartbeat import worker_alive, worker_heartbeat_latest, worker_heartbeat_record
 from .loading import (
     ABANDONED_AFTER,
     data_version_claim_next,
@@ -32,4 +33,7 @@ __all__ = [
     "data_versions_failed_files_delete",
     "data_versions_recover_abandoned",
     "this_worker",
+    "worker_alive",
+    "worker_heartbeat_latest",
+    "worker_heartbeat_record",
 ]
