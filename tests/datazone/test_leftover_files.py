@@ -1,7 +1,15 @@
 """A refused or abandoned upload keeps its error report, not its file; archive_versions deletes
 what refused versions kept from before."""
 
-from django.core.management import call_command
+import errno
+import os
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import translation
 
 from apps.datazone import services
@@ -77,3 +85,44 @@ def test_archive_versions_deletes_files_refused_versions_still_keep(
     version.refresh_from_db()
     assert version.file.name == ""
     assert not storage.exists(name)
+
+
+def _disk_trouble(monkeypatch, code: int, *, written: bytes = b""):
+    """The storage fails as a full (ENOSPC, part-way) or read-only (EROFS) disk does."""
+
+    def fail(self, name, content):
+        if written:
+            path = Path(self.path(name))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(written)
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(FileSystemStorage, "_save", fail)
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.ENOSPC])
+def test_a_full_or_read_only_disk_is_a_clear_error_on_the_form(
+    client, entry, department_member, settings, monkeypatch, code
+):
+    _disk_trouble(monkeypatch, code, written=b"school_code,na" if code == errno.ENOSPC else b"")
+    client.force_login(department_member)
+    response = client.post(
+        reverse("datazone:versions", args=[entry.identifier]),
+        {"file": SimpleUploadedFile("rows.csv", b"school_code,name\n1,a\n"), "encoding": "auto"},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors["file"]
+    assert any("full or read-only" in str(e) or "已满或只读" in str(e) for e in errors), errors
+    assert not DataVersion.objects.exists()
+    assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]  # nothing left
+
+
+def test_load_rows_says_so_in_one_line_and_exits_non_zero(entry, tmp_path, monkeypatch):
+    _disk_trouble(monkeypatch, errno.EROFS)
+    source = tmp_path / "rows.csv"
+    source.write_bytes(b"school_code,name\n1,a\n")
+    with pytest.raises(CommandError) as refused:
+        call_command("load_rows", entry.identifier, str(source))
+    assert len(str(refused.value).splitlines()) == 1
+    assert "Read-only file system" in str(refused.value)
+    assert not DataVersion.objects.exists()

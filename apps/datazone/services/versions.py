@@ -1,5 +1,6 @@
 """Versions as records: queue an upload, move a version's status, the bureau rollback, archiving."""
 
+import contextlib
 import os
 import socket
 from functools import partial
@@ -94,11 +95,32 @@ def create_version(
     )  # fmt: skip
     if status == VersionStatus.LOADING:
         mark_claimed(version)
-    version.file.save(version.original_filename, file, save=False)
+    _store_file(version, file)
     version._history_user = actor  # type: ignore[attr-defined]
     version._change_reason = _("uploaded")  # type: ignore[attr-defined]
     version.save()
     return version
+
+
+def _store_file(version: DataVersion, file: File) -> None:
+    """The upload into MEDIA_ROOT; a full or read-only disk is the uploader's clear error, and
+    a part-written file is removed (the transaction takes the version row back)."""
+    storage = version.file.storage
+    name = version.file.field.generate_filename(version, version.original_filename)  # unique
+    try:
+        version.file.name = storage.save(name, file, max_length=version.file.field.max_length)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            if storage.exists(name):
+                storage.delete(name)
+        raise ValidationError(
+            _(
+                "The file could not be stored (%(reason)s): the data zone's storage is full or "
+                "read-only. Nothing was saved; please tell the portal's administrators."
+            )
+            % {"reason": error.strerror or type(error).__name__},
+            code="storage",
+        ) from error
 
 
 def _check_entry_takes_data(entry: CatalogEntry) -> None:
