@@ -16,6 +16,7 @@ from django.core.validators import FileExtensionValidator
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -23,7 +24,7 @@ from apps.catalog.models import CatalogEntry, CatalogField
 from apps.core.errors import DomainError
 
 from . import selectors
-from .choices import ApplicationStatus
+from .choices import ApplicationStatus, max_period_text
 from .models import Authorization, QualificationType, Scenario
 from .services.applications import check_entry_authorizable
 
@@ -218,7 +219,7 @@ class ApplicationForm(forms.Form):
     requested_until = forms.DateField(
         label=_("Requested until"),
         widget=DateInput(),
-        help_text=_("An authorization lasts at most 5 years."),
+        help_text=lazy(max_period_text, str)(),
     )
     expected_daily_calls = forms.IntegerField(
         label=_("Expected calls per day"), min_value=1, max_value=2_147_483_647
