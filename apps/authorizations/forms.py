@@ -135,7 +135,7 @@ class EntryChoiceField(forms.ModelChoiceField):
             queryset=selectors.catalog_entries_to_apply_for(),
             to_field_name="identifier",
             label=_("Catalog entry"),
-            empty_label=_("Choose a dataset"),
+            empty_label=_("Choose a catalog entry"),
             error_messages={
                 "invalid_choice": _("Choose a published catalog entry from the list."),
             },
@@ -172,7 +172,7 @@ def _renewal_field(user: User, **kwargs: Any) -> RenewalChoiceField:
 
 
 class EntryPickForm(forms.Form):
-    """First step of an application: which dataset. The page then lists that entry's fields."""
+    """First step of an application: which catalog entry. The page then lists its fields."""
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
