@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.authorizations.choices import FeeBasis
+from apps.revenue import checks
 from apps.revenue.money import (
     FEN,
     BadPeriod,
@@ -114,3 +115,11 @@ def test_a_fee_basis_without_a_rule_raises_instead_of_billing_nothing():
             fee_basis=FeeBasisWithANewMember.PER_GIGABYTE, price=Decimal("0.125"), calls=3,
             rows=3003, in_force_in_period=True,
         )  # fmt: skip
+
+
+def test_the_system_check_names_a_fee_basis_without_a_rule(monkeypatch):
+    assert checks.check_every_fee_basis_has_a_rule() == []
+    monkeypatch.setattr(checks, "FeeBasis", FeeBasisWithANewMember)
+    [error] = checks.check_every_fee_basis_has_a_rule()
+    assert error.id == "revenue.E001"
+    assert "'per_gigabyte'" in error.msg
