@@ -113,7 +113,10 @@ def _grant_for(key: ApiKey, identifier: str, authorization_id: str | None) -> Gr
     if len(candidates) > 1:
         raise ApiError(
             "authorization_required",
-            _("Several authorizations cover this dataset; choose one with authorization=%(ids)s")
+            _(
+                "Several authorizations cover this catalog entry; "
+                "choose one with authorization=%(ids)s"
+            )
             % {"ids": "|".join(str(a.pk) for a in candidates)},
             field="authorization",
         )
@@ -123,7 +126,7 @@ def _grant_for(key: ApiKey, identifier: str, authorization_id: str | None) -> Gr
         raise not_found()
     table = live_table_for(entry=authorization.entry)
     if table is None:
-        raise ApiError("no_data", _("This dataset has no data loaded yet."), status_code=409)
+        raise ApiError("no_data", _("This catalog entry has no data loaded yet."), status_code=409)
     present = {column.name for column in table.columns}
     fields = tuple(name for name in authorization.allowed_fields if name in present)
     return Grant(authorization, authorization.entry, table, fields, tuple(authorization.row_filter))

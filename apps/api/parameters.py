@@ -76,7 +76,7 @@ def granted_column(grant: Grant, name: str) -> Column:
     if column is None:
         raise ApiError(
             "unknown_field",
-            _("This dataset has no field “%(field)s”.") % {"field": name},
+            _("This catalog entry has no field “%(field)s”.") % {"field": name},
             field=name,
         )
     grant.require(name)
@@ -132,7 +132,10 @@ def row_filter(grant: Grant) -> list[Condition]:
 def scope_unavailable() -> ApiError:
     return ApiError(
         "scope_unavailable",
-        _("The grant cannot be applied to the dataset's current data; contact the data bureau."),
+        _(
+            "The grant cannot be applied to the catalog entry's current data; "
+            "contact the data bureau."
+        ),
         status_code=409,
     )
 

@@ -18,8 +18,10 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from apps.authorizations.choices import FilterOperator
+from apps.catalog.api import DepartmentSerializer
 from apps.catalog.choices import FieldType
 from apps.core.api_errors import ERROR_SCHEMA
+from apps.organisations.models import Department
 
 VERIFY_MAX_FIELDS = 20
 
@@ -29,15 +31,35 @@ class FreeFormField(serializers.DictField):
     """An object whose keys depend on the dataset."""
 
 
-@extend_schema_serializer(component_name="DatasetSummary")
+def department_fields(department: Department) -> dict[str, Any]:
+    """The providing department in the shape /api/v1/catalog/ gives it, plus the name as the plain
+    string these endpoints gave before (department_name, deprecated, kept for API version 1)."""
+    return {
+        "department": dict(DepartmentSerializer(department).data),
+        "department_name": department.name,
+    }
+
+
+DEPARTMENT_NAME = serializers.CharField(
+    help_text=_(
+        "Deprecated: the providing department's name, as department.name gives it. Kept for "
+        "version 1 of the API, where department was this string."
+    )
+)
+
+
+@extend_schema_serializer(component_name="DatasetSummary", deprecate_fields=["department_name"])
 class DatasetSummarySerializer(serializers.Serializer):
     identifier = serializers.CharField()
     title = serializers.CharField()
-    department = serializers.CharField()
+    department = DepartmentSerializer()
+    department_name = DEPARTMENT_NAME
     url = serializers.URLField()
     authorizations = serializers.ListField(
         child=serializers.IntegerField(),
-        help_text=_("Authorizations of this key on the dataset; choose one with ?authorization="),
+        help_text=_(
+            "Authorizations of this key on the catalog entry; choose one with ?authorization="
+        ),
     )
     has_data = serializers.BooleanField(help_text=_("Whether rows are loaded and live."))
 
@@ -54,7 +76,7 @@ class DatasetFieldSerializer(serializers.Serializer):
     data_type = serializers.ChoiceField(choices=FieldType.choices)
     nullable = serializers.BooleanField()
     filterable = serializers.BooleanField(
-        help_text=_("Indexed: filters and ordering on it stay fast on large datasets.")
+        help_text=_("Indexed: filters and ordering on it stay fast on large tables.")
     )
 
 
@@ -83,12 +105,13 @@ class VersionSerializer(serializers.Serializer):
     loaded_at = serializers.DateTimeField(allow_null=True)
 
 
-@extend_schema_serializer(component_name="DatasetDetail")
+@extend_schema_serializer(component_name="DatasetDetail", deprecate_fields=["department_name"])
 class DatasetDetailSerializer(serializers.Serializer):
     identifier = serializers.CharField()
     title = serializers.CharField()
     description = serializers.CharField()
-    department = serializers.CharField()
+    department = DepartmentSerializer()
+    department_name = DEPARTMENT_NAME
     update_frequency = serializers.CharField()
     version = VersionSerializer()
     fields = DatasetFieldSerializer(many=True, help_text=_("The granted fields only."))
@@ -103,7 +126,9 @@ class RecordsPageSerializer(serializers.Serializer):
     )
     total_estimate = serializers.IntegerField(
         required=False,
-        help_text=_("Rows in the dataset; only given when no filter applies (never counted)."),
+        help_text=_(
+            "Rows of the catalog entry's data; only given when no filter applies (never counted)."
+        ),
     )
     results = serializers.ListField(child=FreeFormField())
 
@@ -159,8 +184,8 @@ COMMON_ERRORS = {
     400: error(_("A parameter is unknown, malformed or outside the grant (named in “field”).")),
     401: error(_("The key is missing, wrong, expired or revoked.")),
     403: error(_("The operator is not qualified.")),
-    404: error(_("No dataset this key may query has this identifier.")),
-    409: error(_("The dataset has no data loaded, or its grant cannot be applied to it.")),
+    404: error(_("No catalog entry this key may query has this identifier.")),
+    409: error(_("The catalog entry has no data loaded, or its grant cannot be applied to it.")),
     429: error(_("Too many requests, or the daily row quota is used up; see Retry-After.")),
 }
 
@@ -180,7 +205,7 @@ RECORDS_RESPONSES = {
 AUTHORIZATION_PARAMETER = OpenApiParameter(
     "authorization",
     OpenApiTypes.INT,
-    description=_("Which authorization to use when several cover the dataset."),
+    description=_("Which authorization to use when several cover the catalog entry."),
 )
 FILTER_PARAMETER = OpenApiParameter(
     "filters",

@@ -59,6 +59,7 @@ from .serializers import (
     DatasetListSerializer,
     VerifyInputSerializer,
     VerifyResultSerializer,
+    department_fields,
 )
 from .views_base import OperatorApiView
 
@@ -191,7 +192,7 @@ def _summary(request: Request, entry: Any) -> dict[str, Any]:
     return {
         "identifier": entry.identifier,
         "title": entry.title,
-        "department": entry.department.name,
+        **department_fields(entry.department),
         "url": request.build_absolute_uri(reverse("api-dataset-detail", args=[entry.identifier])),
         "authorizations": [],
     }
@@ -218,7 +219,7 @@ class DatasetDetailApi(DataApiView):
                 "identifier": entry.identifier,
                 "title": entry.title,
                 "description": entry.description,
-                "department": entry.department.name,
+                **department_fields(entry.department),
                 "update_frequency": entry.update_frequency,
                 "version": {
                     "number": version.number,

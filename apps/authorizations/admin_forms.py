@@ -16,7 +16,7 @@ from apps.catalog.choices import FieldType
 from apps.catalog.models import CatalogField
 from apps.core import admin_decisions as core
 
-from .choices import MAX_PERIOD_DAYS, FeeBasis, FilterOperator, Use
+from .choices import FeeBasis, FilterOperator, Use, max_period_days
 from .models import Agreement, Application, Authorization
 
 
@@ -138,7 +138,7 @@ class ApproveForm(ScopeForm):
         return {
             "allowed_fields": application.requested_fields,
             "valid_from": start,
-            "valid_until": min(end, start + timedelta(days=MAX_PERIOD_DAYS)),
+            "valid_until": min(end, start + timedelta(days=max_period_days())),
             "fee_basis": FeeBasis.FREE if public_interest else "",
             "data_scope": f"{application.entry}: {', '.join(application.requested_fields)}",
             "product_list": application.scenario.expected_product,

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class ReviewStatus(models.TextChoices):
@@ -104,4 +105,20 @@ class FilterOperator(models.TextChoices):
     IN = "in", _("one of")
 
 
-MAX_PERIOD_DAYS = 5 * 365 + 1  # "at most 5 years" (实施规范 27号), leap day included
+# An authorization agreement runs for a "period of at most 5 years" (实施规范 27号). This is the
+# one place the figure lives: the check, the admin's prefill and every message derive from it.
+MAX_PERIOD_YEARS = 5
+
+
+def max_period_days() -> int:
+    """The longest period in days: 365 a year, plus the one leap day a span may include."""
+    return MAX_PERIOD_YEARS * 365 + 1
+
+
+def max_period_text() -> str:
+    """The rule as a sentence, for help texts and the error that enforces it."""
+    return ngettext(
+        "An authorization lasts at most %(years)s year.",
+        "An authorization lasts at most %(years)s years.",
+        MAX_PERIOD_YEARS,
+    ) % {"years": MAX_PERIOD_YEARS}

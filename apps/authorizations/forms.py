@@ -16,6 +16,7 @@ from django.core.validators import FileExtensionValidator
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -23,7 +24,7 @@ from apps.catalog.models import CatalogEntry, CatalogField
 from apps.core.errors import DomainError
 
 from . import selectors
-from .choices import ApplicationStatus
+from .choices import ApplicationStatus, max_period_text
 from .models import Authorization, QualificationType, Scenario
 from .services.applications import check_entry_authorizable
 
@@ -134,7 +135,7 @@ class EntryChoiceField(forms.ModelChoiceField):
             queryset=selectors.catalog_entries_to_apply_for(),
             to_field_name="identifier",
             label=_("Catalog entry"),
-            empty_label=_("Choose a dataset"),
+            empty_label=_("Choose a catalog entry"),
             error_messages={
                 "invalid_choice": _("Choose a published catalog entry from the list."),
             },
@@ -171,7 +172,7 @@ def _renewal_field(user: User, **kwargs: Any) -> RenewalChoiceField:
 
 
 class EntryPickForm(forms.Form):
-    """First step of an application: which dataset. The page then lists that entry's fields."""
+    """First step of an application: which catalog entry. The page then lists its fields."""
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -218,7 +219,7 @@ class ApplicationForm(forms.Form):
     requested_until = forms.DateField(
         label=_("Requested until"),
         widget=DateInput(),
-        help_text=_("An authorization lasts at most 5 years."),
+        help_text=lazy(max_period_text, str)(),
     )
     expected_daily_calls = forms.IntegerField(
         label=_("Expected calls per day"), min_value=1, max_value=2_147_483_647

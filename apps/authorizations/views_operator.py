@@ -148,7 +148,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def application_create(request: HttpRequest) -> HttpResponse:
-    """Two steps without JavaScript: GET ?entry= picks the dataset, then the form lists its
+    """Two steps without JavaScript: GET ?entry= picks the catalog entry, then the form lists its
     fields and POSTs the application."""
     user = _operator_member(request)
     if request.method == "POST":

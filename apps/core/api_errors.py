@@ -42,7 +42,7 @@ def field_not_granted(name: str) -> ApiError:
 
 def not_found() -> ApiError:
     # Same answer for "does not exist" and "not yours": existence is not revealed.
-    return ApiError("not_found", _("No such dataset for this key."), status_code=404)
+    return ApiError("not_found", _("No such catalog entry for this key."), status_code=404)
 
 
 _CODES = {

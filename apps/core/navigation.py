@@ -73,7 +73,7 @@ def next_actions_for(user: User) -> list[Link]:
             Link(
                 _("Review departments"),
                 reverse("admin:organisations_department_changelist"),
-                _("The providing units and their codes."),
+                _("The providing departments and their codes."),
             ),
             Link(
                 _("Review operators"),
@@ -89,7 +89,7 @@ def next_actions_for(user: User) -> list[Link]:
     elif user.role == Role.DEPARTMENT:
         actions += [
             Link(
-                _("Describe a new data resource"),
+                _("Describe a new catalog entry"),
                 reverse("department_catalog:create"),
                 _("Create a catalog entry with its field schema and submit it for review."),
             ),
@@ -112,7 +112,7 @@ def next_actions_for(user: User) -> list[Link]:
                 _("Upload evidence; only a qualified operator may apply and query data."),
             ),
             Link(
-                _("Apply for a dataset"),
+                _("Apply for a catalog entry"),
                 reverse("operator_authorizations:application-create"),
                 _("Choose a conditional catalog entry, a scenario and the fields you need."),
             ),
@@ -127,7 +127,7 @@ def next_actions_for(user: User) -> list[Link]:
                 Link(
                     _("Create an API key"),
                     reverse("api_keys:create"),
-                    _("Let your systems query the datasets you are authorized for."),
+                    _("Let your systems query the catalog entries you are authorized for."),
                 )
             )
     if user.role in (Role.DEPARTMENT, Role.OPERATOR):

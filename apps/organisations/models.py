@@ -1,7 +1,7 @@
 """The three kinds of organisation a portal user can belong to (../shared/domain.md, "Who uses").
 
-Each operator has its own auth Group: django-guardian object permissions on datasets are granted to
-that group, never to individual users (../shared/library-notes.md §1).
+Each operator has its own auth Group: django-guardian object permissions on catalog entries are
+granted to that group, never to individual users (../shared/library-notes.md §1).
 """
 
 from django.contrib.auth.models import Group

@@ -157,7 +157,7 @@ class RevenueReportAdmin(DecisionAdmin):
         for period in sorted({report.period for report in queryset}):
             label = period_label(period)
             try:
-                result = services.settle_period(period=period, actor=request.user)
+                result = services.settlement_run(period=period, actor=request.user)
             except (DomainError, ValidationError) as error:
                 messages.error(request, f"{label}: {_refusal(error)}")
                 continue

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RevenueConfig(AppConfig):
     name = "apps.revenue"
     verbose_name = _("Revenue")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the fee rule check

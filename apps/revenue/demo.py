@@ -117,7 +117,7 @@ def _reports(operator: Operator) -> None:
                     reason="客户部分退款，冲减当月收入。", actor=people["approver"],
                 )  # fmt: skip
         if month < len(periods) - 1:
-            services.settle_period(period=period, actor=people["reviewer"])
+            services.settlement_run(period=period, actor=people["reviewer"])
 
 
 def _support() -> None:

@@ -51,21 +51,29 @@ def adjustment_split(
     return difference, Split(share=share, retained=difference - share)
 
 
+class NoFeeRule(LookupError):
+    """A fee basis with no pricing rule here: billing it 0.00 would hide the gap, so it fails."""
+
+
 def metered_fee(
     *, fee_basis: str, price: Decimal, calls: int, rows: int, in_force_in_period: bool
 ) -> Decimal:
     """The fee the authorization's pricing gives for one month of successful use.
 
-    A flat fee is the full price for every month the authorization overlaps, with no pro-rata
-    share for a month it only partly covers (the pricing rules fix a price per period, 65号).
+    Public-interest use is free (65号). A flat fee is the full price for every month the
+    authorization overlaps, with no pro-rata share for a month it only partly covers (the pricing
+    rules fix a price per period, 65号). Any other basis raises NoFeeRule.
     """
-    if fee_basis == FeeBasis.PER_CALL:
-        return to_fen(price * calls)
-    if fee_basis == FeeBasis.PER_ROW:
-        return to_fen(price * rows)
-    if fee_basis == FeeBasis.FLAT:
-        return to_fen(price) if in_force_in_period else Decimal("0.00")
-    return Decimal("0.00")
+    match fee_basis:
+        case FeeBasis.FREE:
+            return Decimal("0.00")
+        case FeeBasis.PER_CALL:
+            return to_fen(price * calls)
+        case FeeBasis.PER_ROW:
+            return to_fen(price * rows)
+        case FeeBasis.FLAT:
+            return to_fen(price) if in_force_in_period else Decimal("0.00")
+    raise NoFeeRule(f"No fee rule for the fee basis '{fee_basis!s}'.")
 
 
 # Periods: a period is a calendar month, stored as the date of its first day. -----------------

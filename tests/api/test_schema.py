@@ -55,3 +55,11 @@ def test_the_schema_is_served(client, db):
     response = client.get(reverse("api-schema"))
     assert response.status_code == 200
     assert "/api/v1/datasets/{identifier}/records/" in yaml.safe_load(response.content)["paths"]
+
+
+@pytest.mark.parametrize("component", ["DatasetSummary", "DatasetDetail"])
+def test_the_department_is_the_catalog_object_and_its_old_name_is_deprecated(schema, component):
+    properties = schema["components"]["schemas"][component]["properties"]
+    assert properties["department"]["$ref"].endswith("/CatalogDepartment")
+    assert properties["department_name"]["deprecated"] is True
+    assert "department.name" in properties["department_name"]["description"]

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.api.models import ApiKey
@@ -34,6 +35,18 @@ def test_it_lists_the_datasets_the_key_may_query(api, authorization):
     assert item["authorizations"] == [authorization.pk]
     assert item["has_data"] is True
     assert item["url"].endswith(url("detail", authorization.entry.identifier))
+
+
+def test_the_department_has_the_catalog_shape_and_keeps_its_old_name_field(
+    api, client, authorization
+):
+    entry = authorization.entry
+    catalog = client.get(reverse("api-catalog-detail", args=[entry.identifier])).json()
+    [item] = api.get(url("list")).json()["results"]
+    detail = api.get(url("detail", entry.identifier)).json()
+    department = {"code": entry.department.code, "name": entry.department.name}
+    assert catalog["department"] == item["department"] == detail["department"] == department
+    assert item["department_name"] == detail["department_name"] == entry.department.name
 
 
 def test_it_lists_one_item_per_dataset_with_every_authorization(

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from apps.authorizations import choices
 from apps.authorizations.forms import (
     ApplicationForm,
     EntryPickForm,
@@ -158,6 +159,19 @@ def test_the_application_lists_the_entry_fields_and_marks_personal_ones(
     names = [name for name, _label in form.fields["requested_fields"].choices]
     assert names == ["school_name", "head_name", "health_record"]
     assert form.personal_field_names == {"head_name", "health_record"}
+
+
+def test_the_requested_period_help_says_the_current_maximum(monkeypatch, entry, operator_member):
+    with translation.override("en"):
+        form = ApplicationForm(user=operator_member, entry=entry)
+        assert str(form.fields["requested_until"].help_text) == (
+            "An authorization lasts at most 5 years."
+        )
+        monkeypatch.setattr(choices, "MAX_PERIOD_YEARS", 1)
+        form = ApplicationForm(user=operator_member, entry=entry)
+        assert str(form.fields["requested_until"].help_text) == (
+            "An authorization lasts at most 1 year."
+        )
 
 
 def _application_data(entry, scenario, **overrides):

@@ -2,10 +2,10 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from guardian.shortcuts import get_perms
 
-from apps.authorizations import services
+from apps.authorizations import choices, services
 from apps.authorizations.choices import ApplicationStatus, AuthorizationStatus
 from apps.authorizations.models import Authorization
 from apps.authorizations.selectors import operator_is_qualified, qualifications_expiring
@@ -268,6 +268,21 @@ def test_approval_scope_is_checked(overrides, field, recommended, approver):
             application=recommended, actor=approver, scope=scope(**overrides), agreement=AGREEMENT
         )
     assert field in excinfo.value.message_dict
+    assert not Authorization.objects.exists()
+
+
+def test_the_longest_period_and_its_message_follow_the_one_constant(
+    monkeypatch, recommended, approver
+):
+    monkeypatch.setattr(choices, "MAX_PERIOD_YEARS", 3)
+    four_years = scope(valid_until=timezone.now() + timedelta(days=4 * 365))
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
+        services.application_approve(
+            application=recommended, actor=approver, scope=four_years, agreement=AGREEMENT
+        )
+    assert excinfo.value.message_dict["valid_until"] == ["An authorization lasts at most 3 years."]
+    with translation.override("zh-hans"):
+        assert choices.max_period_text() == "授权期限最长为 3 年。"
     assert not Authorization.objects.exists()
 
 

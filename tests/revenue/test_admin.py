@@ -85,7 +85,7 @@ def test_an_approver_adjusts_a_settled_record(client, approver, reviewer, author
     verified(authorization, operator_member, reviewer, amount="100.00")
     from apps.revenue import services
 
-    services.settle_period(period=LAST_MONTH, actor=reviewer)
+    services.settlement_run(period=LAST_MONTH, actor=reviewer)
     record = RevenueShareRecord.objects.get()
     client.force_login(reviewer)
     assert b"decision-adjust" not in client.get(

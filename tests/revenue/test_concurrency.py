@@ -23,7 +23,7 @@ def test_two_settlements_at_once_produce_one(authorization, operator_member, rev
         organisation_role="member", groups=["reviewer"],
     )  # fmt: skip
     outcomes = race(
-        *[lambda who=who: services.settle_period(period=LAST_MONTH, actor=who)
+        *[lambda who=who: services.settlement_run(period=LAST_MONTH, actor=who)
           for who in (reviewer, second)]
     )  # fmt: skip
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
@@ -37,8 +37,8 @@ def test_settling_two_months_at_once_credits_a_report_once(
 ):
     verified(authorization, operator_member, reviewer, TWO_MONTHS_AGO)
     outcomes = race(
-        lambda: services.settle_period(period=TWO_MONTHS_AGO, actor=reviewer),
-        lambda: services.settle_period(period=LAST_MONTH, actor=reviewer),
+        lambda: services.settlement_run(period=TWO_MONTHS_AGO, actor=reviewer),
+        lambda: services.settlement_run(period=LAST_MONTH, actor=reviewer),
     )
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert RevenueShareRecord.objects.count() == 1

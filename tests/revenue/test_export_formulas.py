@@ -37,14 +37,14 @@ def poisoned(grant, authorization, operator, operator_member, entry, reviewer, a
     theirs = grant(other, member, entry, revenue_share_ratio=Decimal("0.2500"))
     verified(authorization, operator_member, reviewer, TWO_MONTHS_AGO, "1000.00")
     verified(theirs, member, reviewer, TWO_MONTHS_AGO, "333.33")
-    services.settle_period(period=TWO_MONTHS_AGO, actor=reviewer)
+    services.settlement_run(period=TWO_MONTHS_AGO, actor=reviewer)
     original = RevenueShareRecord.objects.get(authorization=authorization)
     services.revenue_share_adjust(
         record=original, corrected_amount=Decimal("1.00"), reason=PAYLOADS["reason"],
         actor=approver,
     )  # fmt: skip
     verified(authorization, operator_member, reviewer, LAST_MONTH, "2000.00")
-    services.settle_period(period=LAST_MONTH, actor=reviewer)
+    services.settlement_run(period=LAST_MONTH, actor=reviewer)
     Operator.objects.filter(pk=operator.pk).update(name=PAYLOADS["operator"])
     Operator.objects.filter(pk=other.pk).update(name=PAYLOADS["tab"])
     Department.objects.filter(pk=entry.department_id).update(name=PAYLOADS["department"])

@@ -15,7 +15,7 @@ from tests.revenue.conftest import LAST_MONTH, TWO_MONTHS_AGO, verified
 @pytest.fixture
 def settled(authorization, operator_member, reviewer):
     verified(authorization, operator_member, reviewer, TWO_MONTHS_AGO, "1000.00")
-    services.settle_period(period=TWO_MONTHS_AGO, actor=reviewer)
+    services.settlement_run(period=TWO_MONTHS_AGO, actor=reviewer)
     return RevenueShareRecord.objects.get()
 
 
@@ -41,7 +41,7 @@ def test_an_adjustment_is_immutable_once_settled(settled, approver, reviewer):
     adjustment = services.revenue_share_adjust(
         record=settled, corrected_amount=Decimal("900"), reason="退款", actor=approver
     )
-    services.settle_period(period=LAST_MONTH, actor=reviewer)
+    services.settlement_run(period=LAST_MONTH, actor=reviewer)
     adjustment.refresh_from_db()
     adjustment.reason = "改写"
     with pytest.raises(ImmutableRecord):

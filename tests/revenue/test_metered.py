@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from apps.revenue.money import NoFeeRule
 from apps.revenue.selectors import metered_usage, metered_usage_table
 from tests.revenue.conftest import LAST_MONTH, TWO_MONTHS_AGO, at, record_usage
 
@@ -31,6 +32,12 @@ def test_each_fee_basis(used, basis, price, fee):
     used.fee_basis, used.price = basis, Decimal(price)
     usage = metered_usage(authorization=used, period=LAST_MONTH)
     assert (usage.calls, usage.rows, usage.fee) == (3, 3003, Decimal(fee))
+
+
+def test_an_unknown_fee_basis_stops_the_metering_instead_of_billing_nothing(used):
+    used.fee_basis = "per_gigabyte"  # a basis added to the choices but not to the money rules
+    with pytest.raises(NoFeeRule):
+        metered_usage(authorization=used, period=LAST_MONTH)
 
 
 def test_only_successful_calls_count(used):

@@ -4,13 +4,18 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import models
 from hypothesis import given
 from hypothesis import strategies as st
 
+from apps.authorizations.choices import FeeBasis
+from apps.revenue import checks
 from apps.revenue.money import (
     FEN,
     BadPeriod,
+    NoFeeRule,
     adjustment_split,
+    metered_fee,
     next_period,
     parse_period,
     previous_period,
@@ -80,3 +85,41 @@ def test_periods_parse_and_step():
     for bad in ("2026-13", "2026-1", "26-10", "2026/10", "", "1999-01"):
         with pytest.raises(BadPeriod):
             parse_period(bad)
+
+
+# What each fee basis bills for 3 calls and 3003 rows at 0.125 yuan, in a month it is in force.
+# Keyed by every FeeBasis member: a new basis fails here until it has a rule and an expectation.
+FEE_FOR_EACH_BASIS = {
+    FeeBasis.FREE: Decimal("0.00"),
+    FeeBasis.PER_CALL: Decimal("0.38"),  # 3 × 0.125 = 0.375 → 0.38 (half up)
+    FeeBasis.PER_ROW: Decimal("375.38"),  # 3003 × 0.125 = 375.375 → 375.38
+    FeeBasis.FLAT: Decimal("0.13"),  # the price once a month, to the fen
+}
+
+
+@pytest.mark.parametrize("basis", list(FeeBasis))
+def test_every_fee_basis_has_a_rule(basis):
+    fee = metered_fee(
+        fee_basis=basis, price=Decimal("0.125"), calls=3, rows=3003, in_force_in_period=True
+    )
+    assert fee == FEE_FOR_EACH_BASIS[basis]
+
+
+class FeeBasisWithANewMember(models.TextChoices):
+    PER_GIGABYTE = "per_gigabyte", "per gigabyte"
+
+
+def test_a_fee_basis_without_a_rule_raises_instead_of_billing_nothing():
+    with pytest.raises(NoFeeRule, match="per_gigabyte"):
+        metered_fee(
+            fee_basis=FeeBasisWithANewMember.PER_GIGABYTE, price=Decimal("0.125"), calls=3,
+            rows=3003, in_force_in_period=True,
+        )  # fmt: skip
+
+
+def test_the_system_check_names_a_fee_basis_without_a_rule(monkeypatch):
+    assert checks.check_every_fee_basis_has_a_rule() == []
+    monkeypatch.setattr(checks, "FeeBasis", FeeBasisWithANewMember)
+    [error] = checks.check_every_fee_basis_has_a_rule()
+    assert error.id == "revenue.E001"
+    assert "'per_gigabyte'" in error.msg

@@ -40,7 +40,7 @@ def _balance(period):
 
 
 def test_it_writes_one_record_per_verified_report(month, reviewer, department):
-    result = services.settle_period(period=LAST_MONTH, actor=reviewer)
+    result = services.settlement_run(period=LAST_MONTH, actor=reviewer)
     assert result.created
     records = RevenueShareRecord.objects.order_by("amount")
     assert [(r.amount, r.ratio, r.share, r.retained) for r in records] == [
@@ -59,18 +59,18 @@ def test_it_writes_one_record_per_verified_report(month, reviewer, department):
 
 
 def test_settling_twice_changes_nothing(month, reviewer):
-    services.settle_period(period=LAST_MONTH, actor=reviewer)
+    services.settlement_run(period=LAST_MONTH, actor=reviewer)
     before = list(RevenueShareRecord.objects.values_list("pk", "share"))
-    again = services.settle_period(period=LAST_MONTH, actor=reviewer)
+    again = services.settlement_run(period=LAST_MONTH, actor=reviewer)
     assert not again.created
     assert list(RevenueShareRecord.objects.values_list("pk", "share")) == before
     assert Settlement.objects.count() == 1
 
 
 def test_a_late_report_is_settled_with_the_next_month(authorization, operator_member, reviewer):
-    services.settle_period(period=THREE_MONTHS_AGO, actor=reviewer)
+    services.settlement_run(period=THREE_MONTHS_AGO, actor=reviewer)
     late = verified(authorization, operator_member, reviewer, THREE_MONTHS_AGO, "50.00")
-    services.settle_period(period=TWO_MONTHS_AGO, actor=reviewer)
+    services.settlement_run(period=TWO_MONTHS_AGO, actor=reviewer)
     record = late.share_records.get()
     assert (record.period, record.report.period) == (TWO_MONTHS_AGO, THREE_MONTHS_AGO)
 
@@ -78,9 +78,9 @@ def test_a_late_report_is_settled_with_the_next_month(authorization, operator_me
 def test_only_bureau_staff_settle_and_only_months_that_are_over(month, operator_member, auditor):
     for who in (operator_member, auditor):
         with pytest.raises(NotAllowed):
-            services.settle_period(period=LAST_MONTH, actor=who)
+            services.settlement_run(period=LAST_MONTH, actor=who)
     with pytest.raises(ValidationError):
-        services.settle_period(period=current_period(), actor=None)
+        services.settlement_run(period=current_period(), actor=None)
     assert not Settlement.objects.exists()
 
 
@@ -88,7 +88,7 @@ def test_an_adjustment_points_at_the_original_and_settles_later(
     authorization, operator_member, reviewer, approver
 ):
     verified(authorization, operator_member, reviewer, TWO_MONTHS_AGO, "1000.00")
-    services.settle_period(period=TWO_MONTHS_AGO, actor=reviewer)
+    services.settlement_run(period=TWO_MONTHS_AGO, actor=reviewer)
     original = RevenueShareRecord.objects.get()
     adjustment = services.revenue_share_adjust(
         record=original, corrected_amount=Decimal("800.05"), reason="发票更正", actor=approver
@@ -99,10 +99,10 @@ def test_an_adjustment_points_at_the_original_and_settles_later(
     )  # fmt: skip
     assert original.share + adjustment.share == Decimal("240.02")  # 800.05 × 0.3, half up
     # Re-settling the original's month does not take it; the next month does.
-    services.settle_period(period=TWO_MONTHS_AGO, actor=reviewer)
+    services.settlement_run(period=TWO_MONTHS_AGO, actor=reviewer)
     adjustment.refresh_from_db()
     assert adjustment.settlement is None
-    services.settle_period(period=LAST_MONTH, actor=reviewer)
+    services.settlement_run(period=LAST_MONTH, actor=reviewer)
     adjustment.refresh_from_db()
     assert adjustment.period == LAST_MONTH
     assert adjustment.settlement.adjustment_count == 1
@@ -116,7 +116,7 @@ def test_adjustments_are_refused_when_they_make_no_sense(
     authorization, operator_member, reviewer, approver
 ):
     verified(authorization, operator_member, reviewer, TWO_MONTHS_AGO, "10.00")
-    services.settle_period(period=TWO_MONTHS_AGO, actor=reviewer)
+    services.settlement_run(period=TWO_MONTHS_AGO, actor=reviewer)
     original = RevenueShareRecord.objects.get()
     with pytest.raises(NotAllowed):
         services.revenue_share_adjust(

@@ -31,9 +31,9 @@ def ledger(grant, authorization, qualified, operator_member, entry, reviewer, ri
     theirs = grant(other, member, entry, revenue_share_ratio=Decimal("0.2500"))
     verified(authorization, operator_member, reviewer, TWO_MONTHS_AGO, "1000.01")
     verified(theirs, member, reviewer, TWO_MONTHS_AGO, "333.33")
-    services.settle_period(period=TWO_MONTHS_AGO, actor=reviewer)
+    services.settlement_run(period=TWO_MONTHS_AGO, actor=reviewer)
     verified(authorization, operator_member, reviewer, LAST_MONTH, "2000.00")
-    services.settle_period(period=LAST_MONTH, actor=reviewer)
+    services.settlement_run(period=LAST_MONTH, actor=reviewer)
     return authorization, theirs
 
 

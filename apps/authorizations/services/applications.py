@@ -20,13 +20,14 @@ from apps.organisations.models import Department, Operator
 
 from ..choices import (
     APPLICATION_TRANSITIONS,
-    MAX_PERIOD_DAYS,
     OPEN_APPLICATION_STATUSES,
     ApplicationStatus,
     FeeBasis,
     FilterOperator,
     Recommendation,
     Use,
+    max_period_days,
+    max_period_text,
 )
 from ..models import Agreement, Application, Authorization, Scenario
 from ..selectors import operator_is_qualified
@@ -44,12 +45,15 @@ def scenario_create(*, operator: Operator, actor: User, data: dict[str, Any]) ->
     return scenario
 
 
-def check_period(start: date | datetime, end: date | datetime, *, field: str) -> None:
-    """An authorization lasts at most 5 years (实施规范 27号)."""
+def authorization_period_check[When: (date, datetime)](
+    *, start: When, end: When, field: str
+) -> None:
+    """A requested or granted period ends after it starts and is not longer than the agreement's
+    maximum (choices.MAX_PERIOD_YEARS, 实施规范 27号)."""
     if end <= start:
         raise ValidationError({field: _("The period must end after it starts.")}, code="order")
-    if end - start > timedelta(days=MAX_PERIOD_DAYS):
-        raise ValidationError({field: _("The period may be at most 5 years.")}, code="too_long")
+    if end - start > timedelta(days=max_period_days()):
+        raise ValidationError({field: max_period_text()}, code="too_long")
 
 
 def check_entry_authorizable(entry: CatalogEntry) -> None:
@@ -111,7 +115,7 @@ def application_submit(
     _check_fields(entry, requested_fields, field="requested_fields")
     if requested_from < timezone.localdate():
         raise ValidationError({"requested_from": _("The period cannot start in the past.")})
-    check_period(requested_from, requested_until, field="requested_until")
+    authorization_period_check(start=requested_from, end=requested_until, field="requested_until")
     if Application.objects.filter(
         operator=operator, entry=entry, scenario=scenario, status__in=OPEN_APPLICATION_STATUSES
     ).exists():
@@ -275,7 +279,9 @@ def application_approve(
     check_entry_authorizable(entry)
     _check_fields(entry, scope["allowed_fields"], field="allowed_fields")
     _check_row_filter(entry, scope.get("row_filter", []))
-    check_period(scope["valid_from"], scope["valid_until"], field="valid_until")
+    authorization_period_check(
+        start=scope["valid_from"], end=scope["valid_until"], field="valid_until"
+    )
     fee_basis, price = scope["fee_basis"], Decimal(scope.get("price") or 0)
     _check_pricing(scenario, fee_basis, price)
     if application.renewal_of_id is None:

@@ -145,7 +145,7 @@ def authorization_check_access(*, authorization: Authorization, at: datetime | N
     if not operator.group.catalogentrygroupobjectpermission_set.filter(
         content_object_id=authorization.entry_id, permission__codename=QUERY_PERMISSION
     ).exists():
-        raise NotAllowed(_("The operator holds no permission on this dataset."))
+        raise NotAllowed(_("The operator holds no permission on this catalog entry."))
     if authorization.status != AuthorizationStatus.ACTIVE:
         raise NotAllowed(
             _("The authorization is %(status)s.") % {"status": authorization.get_status_display()}

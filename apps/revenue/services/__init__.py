@@ -8,7 +8,7 @@ from .reports import (
     revenue_report_verify,
     validate_attachment,
 )
-from .settlement import SettlementResult, revenue_share_adjust, settle_period
+from .settlement import SettlementResult, revenue_share_adjust, settlement_run
 from .support import SupportDecision, transaction_support_compute
 
 __all__ = [
@@ -20,7 +20,7 @@ __all__ = [
     "revenue_report_submit",
     "revenue_report_verify",
     "revenue_share_adjust",
-    "settle_period",
+    "settlement_run",
     "transaction_support_compute",
     "validate_attachment",
 ]

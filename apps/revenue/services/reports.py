@@ -65,7 +65,7 @@ def _period_error(message: str, code: str) -> ValidationError:
     return ValidationError({"period": ValidationError(message, code=code)})
 
 
-def check_period(authorization: Authorization, period: date) -> None:
+def revenue_report_period_check(*, authorization: Authorization, period: date) -> None:
     """A month is reported once it is over, and only for a month the authorization covered."""
     if period.day != 1:
         raise _period_error(_("A period is a calendar month."), "period")
@@ -97,7 +97,7 @@ def revenue_report_submit(
     if actor.operator_id != operator.pk or authorization.operator_id != operator.pk:
         raise NotAllowed(_("Only the operator's own members may report its revenue."))
     amount = validate_amount(amount)
-    check_period(authorization, period)
+    revenue_report_period_check(authorization=authorization, period=period)
     if attachment:
         validate_attachment(attachment)
     existing = RevenueReport.objects.filter(authorization=authorization, period=period).first()

@@ -40,7 +40,7 @@ def _require(actor: User | None, permission: str, message: str) -> None:
 
 
 @transaction.atomic
-def settle_period(*, period: date, actor: User | None) -> SettlementResult:
+def settlement_run(*, period: date, actor: User | None) -> SettlementResult:
     _require(actor, "revenue.settle_settlement", _("Only bureau staff may settle revenue."))
     if period.day != 1:
         raise ValidationError({"period": _("A period is a calendar month.")})

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from apps.accounts.models import User
 from apps.core.errors import DomainError
 from apps.revenue.money import BadPeriod, parse_period
-from apps.revenue.services import settle_period
+from apps.revenue.services import settlement_run
 
 
 class Command(BaseCommand):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"No active user {options['by']!r}.")
         try:
-            result = settle_period(period=period, actor=actor)
+            result = settlement_run(period=period, actor=actor)
         except (DomainError, ValidationError) as error:
             message = error.message if isinstance(error, DomainError) else " ".join(error.messages)
             raise CommandError(message) from None
