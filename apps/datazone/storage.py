@@ -74,6 +74,11 @@ class TableStore:
     def table_exists(self, table: str) -> bool:
         return table in self.existing_tables()
 
+    def count_rows(self, table: str) -> int:
+        with self.database.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {self.qualified_name(table)}")  # noqa: S608 - quoted name
+            return int(cursor.fetchone()[0])
+
     def _execute(self, statement: str | sql.Composable, params: Sequence[Any] = ()) -> None:
         with self.database.cursor() as cursor:
             cursor.execute(statement, params)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "apps.twofactor",
     "apps.reporting",
     "apps.demo",
+    "apps.operations",
 ]
 
 MIDDLEWARE = [
