@@ -44,7 +44,7 @@ v1_patterns = [
     ),
     path(
         "revenue-reports/",
-        revenue_api.RevenueReportsApi.as_view(),
+        revenue_api.revenue_reports_route,
         name="api-revenue-reports",
     ),
 ]
