@@ -23,15 +23,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.api_errors import ApiError
-from apps.datazone.models import DataVersion
+from apps.datazone.selectors import entries_with_live_data
 
 from . import query
-from .access import Grant, authorizations_for_key, grant_for, require_qualified
+from .access import Grant, grant_for, require_qualified
 from .parameters import (
     AUTHORIZATION_ONLY,
     refuse_unknown,
     scope_unavailable,
 )
+from .selectors import authorizations_in_force_for_key
 from .serializers import (
     AUTHORIZATION_PARAMETER,
     COMMON_ERRORS,
@@ -87,21 +88,13 @@ class DatasetListApi(DataApiView):
     def get(self, request: Request) -> Response:
         refuse_unknown(request.query_params, allowed=frozenset())
         require_qualified(request.auth)
-        authorizations = (
-            authorizations_for_key(request.auth)
-            .select_related("entry__department")
-            .order_by("entry__identifier", "pk")
-        )
+        authorizations = authorizations_in_force_for_key(key=request.auth)
         items: dict[int, dict[str, Any]] = {}
         for authorization in authorizations:
             entry = authorization.entry
             item = items.setdefault(entry.pk, _summary(request, entry))
             item["authorizations"].append(authorization.pk)
-        live = set(
-            DataVersion.objects.live()
-            .filter(entry_id__in=list(items))
-            .values_list("entry_id", flat=True)
-        )
+        live = entries_with_live_data(entry_ids=items)
         for entry_id, item in items.items():
             item["has_data"] = entry_id in live
         return Response({"results": list(items.values())})

@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.api.models import ApiKey
+from apps.api.selectors import authorizations_in_key_scope
 from apps.api.views_base import OperatorApiView
 from apps.authorizations.models import Authorization
 from apps.core.api_errors import ERROR_SCHEMA, ApiError, bad_parameter
@@ -99,10 +100,9 @@ class RevenueReportListApi(OperatorApiView):
     endpoint = "revenue_reports"
 
     def reports(self, key: ApiKey) -> QuerySet[RevenueReport]:
-        reports = RevenueReport.objects.filter(operator_id=key.operator_id)
-        limited = list(key.authorizations.values_list("pk", flat=True))
-        if limited:
-            reports = reports.filter(authorization_id__in=limited)
+        reports = RevenueReport.objects.filter(
+            operator_id=key.operator_id, authorization__in=authorizations_in_key_scope(key=key)
+        )
         return reports.select_related("authorization__entry", "settlement").order_by(
             "-period", "authorization_id"
         )
@@ -171,11 +171,7 @@ class RevenueReportCreateApi(OperatorApiView):
         return Response(RevenueReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
     def _authorization(self, key: ApiKey, pk: int) -> Authorization:
-        authorizations = Authorization.objects.filter(operator_id=key.operator_id)
-        limited = list(key.authorizations.values_list("pk", flat=True))
-        if limited:
-            authorizations = authorizations.filter(pk__in=limited)
-        authorization = authorizations.filter(pk=pk).first()
+        authorization = authorizations_in_key_scope(key=key).filter(pk=pk).first()
         if authorization is None:
             # Same answer for "does not exist" and "not yours": existence is not revealed.
             raise ApiError(
