@@ -249,8 +249,8 @@ def _setup(authorization: Any, table: Any) -> Setup:
 
     from apps.accounts.models import User
     from apps.api import services
+    from apps.api.parameters import cursor_dump
     from apps.api.query import Ordering
-    from apps.api.views_data import cursor_dump
 
     owner = User.objects.get(username="bench_api_operator")
     _key, raw = services.api_key_create(actor=owner, name=f"bench {time.time():.0f}")

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from apps.api import views_account, views_data
+from apps.api import views_account, views_aggregate, views_data, views_records, views_verify
 from apps.catalog import api as catalog_api
 from apps.revenue import api as revenue_api
 
@@ -29,22 +29,22 @@ v1_patterns = [
     ),
     path(
         "datasets/<str:identifier>/records/",
-        views_data.DatasetRecordsApi.as_view(),
+        views_records.DatasetRecordsApi.as_view(),
         name="api-dataset-records",
     ),
     path(
         "datasets/<str:identifier>/aggregate/",
-        views_data.DatasetAggregateApi.as_view(),
+        views_aggregate.DatasetAggregateApi.as_view(),
         name="api-dataset-aggregate",
     ),
     path(
         "datasets/<str:identifier>/verify/",
-        views_data.DatasetVerifyApi.as_view(),
+        views_verify.DatasetVerifyApi.as_view(),
         name="api-dataset-verify",
     ),
     path(
         "revenue-reports/",
-        revenue_api.RevenueReportsApi.as_view(),
+        revenue_api.revenue_reports_route,
         name="api-revenue-reports",
     ),
 ]

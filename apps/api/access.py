@@ -20,6 +20,7 @@ from apps.datazone.selectors import LiveTable, live_table_for
 
 from .access_cache import access_cache
 from .models import ApiKey
+from .selectors import authorizations_in_force_for_key
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def _candidates(key: ApiKey, identifier: str, authorization_id: str | None) -> A
     holds the query permission, in one query (in_force checks status and dates to the second)."""
     if "\x00" in identifier:  # PostgreSQL refuses NUL in a parameter: no such dataset
         return []
-    authorizations = authorizations_for_key(key).filter(entry__identifier=identifier)
+    authorizations = authorizations_in_force_for_key(key=key).filter(entry__identifier=identifier)
     if authorization_id is not None:
         if not authorization_id.isdigit():
             return []
@@ -52,17 +53,6 @@ def _candidates(key: ApiKey, identifier: str, authorization_id: str | None) -> A
         permission__codename=QUERY_PERMISSION,
     )
     return authorizations.annotate(holds_permission=Exists(permission))
-
-
-def authorizations_for_key(key: ApiKey) -> Any:
-    """The key's authorizations in force: all of the operator's, or the ones it is limited to."""
-    authorizations = Authorization.objects.in_force().filter(operator_id=key.operator_id)
-    # A key limited to some authorizations reaches only those; an unlimited key, all.
-    limits = ApiKey.authorizations.through.objects.filter(apikey_id=key.pk)
-    authorizations = authorizations.filter(
-        ~Exists(limits) | Exists(limits.filter(authorization_id=OuterRef("pk")))
-    )
-    return authorizations.select_related("entry", "scenario", "operator__group")
 
 
 def require_qualified(key: ApiKey) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import models
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.authorizations.choices import AuthorizationStatus
-from apps.authorizations.models import Authorization
+from apps.authorizations.models import Authorization, AuthorizationQuerySet
 
 from .models import ApiKey, DailyUsage, UsageRecord
 
@@ -77,6 +77,26 @@ def authorizations_to_limit_keys_to(*, user: User) -> QuerySet[Authorization]:
             valid_until__gt=timezone.now(),
         )
         .select_related("entry", "scenario")
+        .order_by("entry__identifier", "pk")
+    )
+
+
+def authorizations_in_key_scope(*, key: ApiKey) -> AuthorizationQuerySet:
+    """The authorizations a key reaches, in force or not: all of its operator's, or, for a key
+    limited to some authorizations, only those (one query, the limits read in a subquery)."""
+    limits = ApiKey.authorizations.through.objects.filter(apikey_id=key.pk)
+    return Authorization.objects.filter(operator_id=key.operator_id).filter(
+        ~Exists(limits) | Exists(limits.filter(authorization_id=OuterRef("pk")))
+    )
+
+
+def authorizations_in_force_for_key(*, key: ApiKey) -> AuthorizationQuerySet:
+    """What a key may query now (in force to the second), by dataset, with what the data calls
+    read of each authorization."""
+    return (
+        authorizations_in_key_scope(key=key)
+        .in_force()
+        .select_related("entry__department", "scenario", "operator__group")
         .order_by("entry__identifier", "pk")
     )
 
@@ -245,11 +265,9 @@ def usage_report_for_department(*, user: User) -> UsageReport:
 def usage_report_for_key(*, key: ApiKey) -> UsageReport:
     """``GET /api/v1/usage/``: this month's figures for each authorization the key may use."""
     month_start = timezone.localdate().replace(day=1)
-    authorizations = Authorization.objects.filter(operator_id=key.operator_id)
-    limited = list(key.authorizations.values_list("pk", flat=True))
-    if limited:
-        authorizations = authorizations.filter(pk__in=limited)
-    authorizations = _used_since(authorizations, month_start).select_related("entry")
+    authorizations = _used_since(authorizations_in_key_scope(key=key), month_start).select_related(
+        "entry"
+    )
     return usage_of_authorizations(
         authorizations=list(authorizations.order_by("entry__identifier", "pk"))
     )

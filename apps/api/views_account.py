@@ -23,7 +23,7 @@ from apps.authorizations.choices import AuthorizationStatus, FeeBasis, FilterOpe
 from apps.authorizations.selectors import operator_is_qualified
 from apps.core.api_errors import ERROR_SCHEMA
 
-from . import access, selectors
+from . import selectors
 from .models import ApiKey
 from .views_base import OperatorApiView
 
@@ -133,7 +133,7 @@ class AuthorizationListApi(OperatorApiView):
     )
     def get(self, request: Request) -> Response:
         key: ApiKey = request.auth
-        authorizations = access.authorizations_for_key(key).order_by("entry__identifier", "pk")
+        authorizations = selectors.authorizations_in_force_for_key(key=key)
         payload = {"operator": _operator(key), "results": list(authorizations)}
         return Response(self.OutputSerializer(payload).data)
 

@@ -4,14 +4,24 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
-from django.db.models import Case, Exists, IntegerField, Model, OuterRef, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    Model,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.catalog.choices import Grade, Openness
 from apps.catalog.models import CatalogEntry, CatalogEntryQuerySet, CatalogField
-from apps.organisations.models import Operator
+from apps.organisations.models import Department, Operator
 
 from .choices import ApplicationStatus, ReviewStatus
 from .models import (
@@ -52,6 +62,35 @@ def authorizations_disclosed() -> AuthorizationQuerySet:
         Authorization.objects.in_force()
         .select_related("operator", "entry__department", "scenario")
         .order_by("entry__identifier", "operator__name")
+    )
+
+
+def departments_disclosed() -> QuerySet[Department]:
+    """The departments the disclosure page filters by: those with an authorization in force."""
+    in_force = Authorization.objects.in_force().filter(entry__department=OuterRef("pk"))
+    return Department.objects.filter(Exists(in_force)).order_by("code")
+
+
+def operators_disclosed() -> QuerySet[Operator]:
+    """The operators the disclosure page filters by: those holding an authorization in force."""
+    in_force = Authorization.objects.in_force().filter(operator=OuterRef("pk"))
+    return Operator.objects.filter(Exists(in_force)).order_by("name")
+
+
+def scenarios_disclosed() -> QuerySet[Scenario]:
+    """The public scenarios: those an authorization in force serves, newest first, each with
+    those authorizations in ``authorizations_in_force``."""
+    in_force = Authorization.objects.in_force()
+    authorized = Prefetch(
+        "authorizations",
+        queryset=in_force.select_related("entry").order_by("entry__identifier"),
+        to_attr="authorizations_in_force",
+    )
+    return (
+        Scenario.objects.filter(Exists(in_force.filter(scenario=OuterRef("pk"))))
+        .select_related("operator")
+        .prefetch_related(authorized)
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import django_filters
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -22,8 +22,13 @@ from apps.core.exports import csv_streaming_response
 from apps.organisations.models import Department, Operator
 
 from .choices import FeeBasis
-from .models import Authorization, AuthorizationQuerySet, Scenario
-from .selectors import authorizations_disclosed
+from .models import Authorization, AuthorizationQuerySet
+from .selectors import (
+    authorizations_disclosed,
+    departments_disclosed,
+    operators_disclosed,
+    scenarios_disclosed,
+)
 
 PAGE_SIZE = 100
 SCENARIO_PAGE_SIZE = 20
@@ -31,13 +36,11 @@ CSV_CHUNK_SIZE = 500
 
 
 def _departments_in_force(request: HttpRequest) -> QuerySet[Department]:
-    in_force = Authorization.objects.in_force().filter(entry__department=OuterRef("pk"))
-    return Department.objects.filter(Exists(in_force)).order_by("code")
+    return departments_disclosed()
 
 
 def _operators_in_force(request: HttpRequest) -> QuerySet[Operator]:
-    in_force = Authorization.objects.in_force().filter(operator=OuterRef("pk"))
-    return Operator.objects.filter(Exists(in_force)).order_by("name")
+    return operators_disclosed()
 
 
 class DisclosureFilter(django_filters.FilterSet):
@@ -119,28 +122,13 @@ def disclosure_csv(request: HttpRequest) -> HttpResponseBase:
     return csv_streaming_response("disclosure", _csv_rows(filterset.qs, translation.get_language()))
 
 
-def _scenarios_in_force() -> QuerySet[Scenario]:
-    in_force = Authorization.objects.in_force()
-    authorized = Prefetch(
-        "authorizations",
-        queryset=in_force.select_related("entry").order_by("entry__identifier"),
-        to_attr="authorizations_in_force",
-    )
-    return (
-        Scenario.objects.filter(Exists(in_force.filter(scenario=OuterRef("pk"))))
-        .select_related("operator")
-        .prefetch_related(authorized)
-        .order_by("-created_at", "-pk")
-    )
-
-
 def _entries(authorizations: Iterable[Authorization]) -> list[CatalogEntry]:
     # A renewal may overlap the authorization it renews: list each entry once.
     return list({a.entry_id: a.entry for a in authorizations}.values())
 
 
 def scenarios(request: HttpRequest) -> HttpResponse:
-    page = Paginator(_scenarios_in_force(), SCENARIO_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(scenarios_disclosed(), SCENARIO_PAGE_SIZE).get_page(request.GET.get("page"))
     for scenario in page:
         scenario.authorized_entries = _entries(scenario.authorizations_in_force)  # type: ignore[attr-defined]
     return render(request, "authorizations/public/scenarios.html", {"page_obj": page})

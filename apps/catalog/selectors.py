@@ -1,10 +1,13 @@
 """Reads of the catalog that carry a visibility rule."""
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import Http404
 
 from apps.accounts.models import User
 
-from .models import CatalogEntry, CatalogEntryQuerySet
+from .models import CatalogEntry, CatalogEntryQuerySet, CatalogField
 
 
 def catalog_entries_of_department(*, user: User) -> CatalogEntryQuerySet:
@@ -22,6 +25,29 @@ def catalog_entry_of_department(*, user: User, identifier: str) -> CatalogEntry:
     return entry
 
 
+def catalog_entry_history(*, entry: CatalogEntry) -> QuerySet[Any]:
+    """The entry's own history, newest first; the caller has already been let see the entry."""
+    return entry.history.select_related("history_user").order_by("-history_date", "-history_id")
+
+
+def catalog_field_history(*, entry: CatalogEntry) -> QuerySet[Any]:
+    """The history of the entry's fields, deleted ones included, newest first."""
+    return (
+        CatalogField.history.filter(entry_id=entry.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+
+
 def catalog_entries_public() -> CatalogEntryQuerySet:
     """What the public may see: published entries only, never drafts or retired ones."""
     return CatalogEntry.objects.published().select_related("department")
+
+
+def catalog_entry_public(*, identifier: str) -> CatalogEntry:
+    """A published entry with its fields; anything else answers 404, as if it did not exist."""
+    entries = catalog_entries_public().prefetch_related("fields")
+    entry = entries.filter(identifier=identifier).first()
+    if entry is None:
+        raise Http404
+    return entry

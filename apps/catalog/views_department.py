@@ -17,7 +17,7 @@ from apps.core.errors import DomainError
 from . import selectors, services
 from .choices import Status
 from .forms import CatalogEntryEditor, StatusFilterForm, SubmissionForm, error_text
-from .models import CatalogEntry, CatalogField
+from .models import CatalogEntry
 
 ENTRIES_PER_PAGE = 50
 
@@ -44,12 +44,8 @@ def entry_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     context = {
         "entry": entry,
         "fields": entry.fields.all(),
-        "history": entry.history.select_related("history_user").order_by(
-            "-history_date", "-history_id"
-        ),
-        "field_history": CatalogField.history.filter(entry_id=entry.pk)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id"),
+        "history": selectors.catalog_entry_history(entry=entry),
+        "field_history": selectors.catalog_field_history(entry=entry),
         "can_submit": entry.status in (Status.DRAFT, Status.RETURNED),
         "can_confirm": entry.status == Status.AWAITING_CONFIRMATION
         and is_active_cdo(user=user, department=entry.department),

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from rdflib import Graph
 
@@ -15,7 +15,7 @@ from apps.organisations.models import Bureau
 
 from . import dcat
 from .filters import CatalogEntryFilter, catalog_facets
-from .selectors import catalog_entries_public
+from .selectors import catalog_entries_public, catalog_entry_public
 
 PAGE_SIZE = 50
 EXPORT_CACHE_SECONDS = 15 * 60
@@ -36,9 +36,7 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
 
 
 def catalog_detail(request: HttpRequest, identifier: str) -> HttpResponse:
-    entry = get_object_or_404(
-        catalog_entries_public().prefetch_related("fields"), identifier=identifier
-    )
+    entry = catalog_entry_public(identifier=identifier)
     return render(request, "catalog/public/detail.html", {"entry": entry})
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from apps.accounts.models import User
 
 from .navigation import next_actions_for
+from .selectors import users_of_organisation
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -17,9 +18,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if user.department_id is None and user.operator_id is None:
         raise PermissionDenied
-    members = User.objects.filter(
-        department_id=user.department_id, operator_id=user.operator_id, is_active=True
-    ).order_by("username")
+    members = users_of_organisation(user=user)
     return render(
         request,
         "core/organisation.html",

@@ -1,7 +1,9 @@
 """Reads of the data zone. Who may see an entry is decided by the caller (the department pages
 use apps.catalog.selectors; the operator API its authorizations); these only read."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -28,8 +30,23 @@ def data_version_of_entry(*, entry: CatalogEntry, number: int) -> DataVersion:
     return version
 
 
+def data_version_errors(*, version: DataVersion) -> list[dict[str, Any]]:
+    """A version's row errors, read on their own: the version lists defer them (up to a hundred
+    rows of report)."""
+    errors: list[dict[str, Any]] = DataVersion.objects.values_list("errors", flat=True).get(
+        pk=version.pk
+    )
+    return errors
+
+
 def live_version_of(*, entry: CatalogEntry) -> DataVersion | None:
     return DataVersion.objects.live().filter(entry=entry).first()
+
+
+def entries_with_live_data(*, entry_ids: Iterable[int]) -> set[int]:
+    """Which of these entries have a live version, in one query."""
+    live = DataVersion.objects.live().filter(entry_id__in=list(entry_ids))
+    return set(live.values_list("entry_id", flat=True))
 
 
 @dataclass(frozen=True)

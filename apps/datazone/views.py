@@ -19,7 +19,6 @@ from apps.core.errors import DomainError
 from . import reports, selectors, services
 from .choices import UPLOAD_ENTRY_STATUSES, VersionStatus
 from .forms import SizeLimitUploadHandler, UploadForm
-from .models import DataVersion
 
 VERSIONS_PER_PAGE = 50
 
@@ -79,8 +78,7 @@ def _page_context(request: HttpRequest, entry: CatalogEntry, form: UploadForm) -
     newest = page.object_list[0] if page.number == 1 and page.object_list else None
     report = None
     if newest is not None and newest.status == VersionStatus.FAILED:
-        errors = DataVersion.objects.values_list("errors", flat=True).get(pk=newest.pk)
-        report = reports.described(errors)
+        report = reports.described(selectors.data_version_errors(version=newest))
     return {
         "entry": entry,
         "fields": entry.fields.all(),

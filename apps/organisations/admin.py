@@ -1,8 +1,9 @@
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.http import HttpRequest
 
+from . import services
 from .models import Bureau, Department, Operator
 
 
@@ -28,8 +29,15 @@ class OperatorAdmin(admin.ModelAdmin):
     list_filter = ("is_active",)
     search_fields = ("name", "credit_code")
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        if not change:
-            # Same rule as operator_create: every operator owns the group its grants go to.
-            obj.group = Group.objects.create(name=f"operator:{obj.credit_code}")
-        super().save_model(request, obj, form, change)
+    def save_model(self, request: HttpRequest, obj: Operator, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new operator is made by the service, which gives it the group its grants go to; the
+        # admin goes on (history message, redirect) with the form's object, now the saved one.
+        created = services.operator_create(
+            name=obj.name, credit_code=obj.credit_code, contact_email=obj.contact_email,
+            is_active=obj.is_active,
+        )  # fmt: skip
+        obj.pk, obj.group = created.pk, created.group
+        obj._state.adding, obj._state.db = False, created._state.db

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.accounts.models import User
-from apps.authorizations.admin import BureauAdmin, Decision, DecisionAdmin
+from apps.core.admin_decisions import BureauAdmin, Decision, DecisionAdmin
 from apps.core.errors import DomainError
 
 from . import services

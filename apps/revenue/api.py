@@ -22,9 +22,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.api.models import ApiKey
+from apps.api.selectors import authorizations_in_key_scope
 from apps.api.views_base import OperatorApiView
 from apps.authorizations.models import Authorization
 from apps.core.api_errors import ERROR_SCHEMA, ApiError, bad_parameter
+from apps.core.api_routing import MethodRoute
 
 from . import services
 from .choices import ReportStatus
@@ -92,25 +94,15 @@ class RevenueReportSerializer(serializers.Serializer):
     settlement_period = PeriodField(source="settlement.period", allow_null=True, default=None)
 
 
-class RevenueReportsApi(OperatorApiView):
+class RevenueReportListApi(OperatorApiView):
+    """The key's reports, newest month first; ``period`` narrows them to one month."""
+
     endpoint = "revenue_reports"
 
-    @extend_schema_serializer(component_name="RevenueReportInput")
-    class InputSerializer(serializers.Serializer):
-        authorization = serializers.IntegerField(help_text=gettext_lazy("The authorization's id."))
-        period = PeriodField(
-            help_text=gettext_lazy("The month reported, YYYY-MM; it must be over.")
-        )
-        amount = MoneyField(help_text=gettext_lazy('Proceeds in yuan, as a string: "1234.50".'))
-        reference = serializers.CharField(
-            max_length=100, help_text=gettext_lazy("Contract or invoice reference.")
-        )
-
     def reports(self, key: ApiKey) -> QuerySet[RevenueReport]:
-        reports = RevenueReport.objects.filter(operator_id=key.operator_id)
-        limited = list(key.authorizations.values_list("pk", flat=True))
-        if limited:
-            reports = reports.filter(authorization_id__in=limited)
+        reports = RevenueReport.objects.filter(
+            operator_id=key.operator_id, authorization__in=authorizations_in_key_scope(key=key)
+        )
         return reports.select_related("authorization__entry", "settlement").order_by(
             "-period", "authorization_id"
         )
@@ -135,6 +127,23 @@ class RevenueReportsApi(OperatorApiView):
             except BadPeriod as error:
                 raise bad_parameter("period", str(error)) from None
         return Response(RevenueReportSerializer(reports, many=True).data)
+
+
+class RevenueReportCreateApi(OperatorApiView):
+    """Report one month's proceeds of one of the key's authorizations."""
+
+    endpoint = "revenue_reports"
+
+    @extend_schema_serializer(component_name="RevenueReportInput")
+    class InputSerializer(serializers.Serializer):
+        authorization = serializers.IntegerField(help_text=gettext_lazy("The authorization's id."))
+        period = PeriodField(
+            help_text=gettext_lazy("The month reported, YYYY-MM; it must be over.")
+        )
+        amount = MoneyField(help_text=gettext_lazy('Proceeds in yuan, as a string: "1234.50".'))
+        reference = serializers.CharField(
+            max_length=100, help_text=gettext_lazy("Contract or invoice reference.")
+        )
 
     @extend_schema(
         tags=["operator"],
@@ -162,11 +171,7 @@ class RevenueReportsApi(OperatorApiView):
         return Response(RevenueReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
     def _authorization(self, key: ApiKey, pk: int) -> Authorization:
-        authorizations = Authorization.objects.filter(operator_id=key.operator_id)
-        limited = list(key.authorizations.values_list("pk", flat=True))
-        if limited:
-            authorizations = authorizations.filter(pk__in=limited)
-        authorization = authorizations.filter(pk=pk).first()
+        authorization = authorizations_in_key_scope(key=key).filter(pk=pk).first()
         if authorization is None:
             # Same answer for "does not exist" and "not yours": existence is not revealed.
             raise ApiError(
@@ -180,3 +185,7 @@ def _validation_detail(error: DjangoValidationError) -> Any:
     return (
         error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
     )
+
+
+# One URL, one view per operation: GET lists, POST creates.
+revenue_reports_route = MethodRoute(get=RevenueReportListApi, post=RevenueReportCreateApi)

@@ -292,3 +292,12 @@ def annual_report(*, operator: Operator, year: int) -> AnnualReport:
         sum(line.calls for line in lines), sum(line.rows for line in lines),
         sum((line.fees for line in lines), ZERO), sum((line.shares_paid for line in lines), ZERO),
     )  # fmt: skip
+
+
+def annual_report_of_operator(*, operator_id: int, year: int) -> AnnualReport:
+    """The bureau's annual report on one operator (the caller checks bureau_may_view); an
+    unknown operator answers 404."""
+    operator = Operator.objects.filter(pk=operator_id).first()
+    if operator is None:
+        raise Http404
+    return annual_report(operator=operator, year=year)

@@ -12,12 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.charts import bar_chart
-from apps.organisations.models import Operator
 
 from . import exports, selectors
 from .models import RevenueShareRecord
@@ -110,8 +109,7 @@ bureau_xlsx = _export(_bureau_records, "revenue-ledger", "xlsx")
 
 def _annual(request: HttpRequest, operator_id: int, year: int) -> selectors.AnnualReport:
     _bureau_records(request)  # the permission check
-    operator = get_object_or_404(Operator, pk=operator_id)
-    return selectors.annual_report(operator=operator, year=year)
+    return selectors.annual_report_of_operator(operator_id=operator_id, year=year)
 
 
 @login_required

@@ -206,6 +206,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # A URL served by one view per operation is described by those views (apps/core/api_routing).
+    "PREPROCESSING_HOOKS": ["apps.core.api_routing.expand_method_routes"],
     # Swagger UI from the sidecar package: the docs page loads nothing from other hosts.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from apps.api import views_data
+from apps.api import views_aggregate, views_verify
 from apps.api.models import DailyUsage
 from tests.api.conftest import url
 from tests.api.reference import reference_rows
@@ -92,7 +92,7 @@ def test_filters_and_several_group_fields(api, authorization, settings):
 
 def test_a_long_group_list_is_cut_and_says_so(api, authorization, settings, monkeypatch):
     settings.API_AGGREGATE_MIN_GROUP = 1
-    monkeypatch.setattr(views_data, "MAX_GROUPS", 2)
+    monkeypatch.setattr(views_aggregate, "MAX_GROUPS", 2)
     body = aggregate(api, authorization, group_by="district").json()
     assert [group["group"]["district"] for group in body["groups"]] == ["云岩区", "南明区"]
     assert body["truncated"] is True
@@ -156,7 +156,7 @@ def test_verify_null_matches_an_empty_value(api, authorization):
 
 
 def test_verify_caps_the_count(api, authorization, monkeypatch):
-    monkeypatch.setattr(views_data, "VERIFY_COUNT_CAP", 5)
+    monkeypatch.setattr(views_verify, "VERIFY_COUNT_CAP", 5)
     response = verify(api, authorization, {"match": {"open": True}})
     assert response.json() == {"exists": True, "count": 5, "count_capped": True, "count_cap": 5}
 

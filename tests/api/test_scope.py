@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.api.models import ApiKey
-from apps.api.services import api_key_revoke
+from apps.api.selectors import authorizations_in_key_scope
+from apps.api.services import api_key_create, api_key_revoke
 from apps.authorizations import services
 from apps.authorizations.models import Authorization, Qualification
 from tests.api.conftest import FIELDS, GRANTED, url
@@ -239,3 +240,18 @@ def test_unknown_parameters_of_the_dataset_pages_answer_400(api, authorization, 
     assert response.json()["error"] == response.json()["error"] | {
         "code": "unknown_parameter", "field": "identifer"
     }  # fmt: skip
+
+
+def test_a_keys_scope_is_its_operators_authorizations_or_only_those_it_is_limited_to(
+    grant, qualified, operator_member, operator_admin, authorization, second_entry, rival, approver
+):  # fmt: skip
+    other = grant(qualified, operator_member, second_entry)
+    rival_operator, rival_member, _rival_admin = rival
+    grant(rival_operator, rival_member, second_entry)
+    services.authorization_suspend(authorization=other, actor=approver, reason="检查")
+    unlimited, _raw = api_key_create(actor=operator_admin, name="all")
+    limited, _raw = api_key_create(actor=operator_admin, name="one", authorizations=[other])
+
+    # In force or not: the scope is about whose authorizations, in_force() narrows it further.
+    assert set(authorizations_in_key_scope(key=unlimited)) == {authorization, other}
+    assert list(authorizations_in_key_scope(key=limited)) == [other]

@@ -10,6 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.authorizations import services
+from apps.authorizations.selectors import (
+    departments_disclosed,
+    operators_disclosed,
+    scenarios_disclosed,
+)
 from tests.authorizations.conftest import AGREEMENT, apply, qualify, scope
 from tests.factories import OperatorFactory, UserFactory, make_entry
 
@@ -257,3 +262,21 @@ def test_scenarios_page_when_nothing_is_authorized(client, db):
     response = client.get(SCENARIOS)
     assert response.status_code == 200
     assert _listed(response) == []
+
+
+# Selectors ------------------------------------------------------------------------------------
+
+
+def test_only_what_an_authorization_in_force_serves_is_disclosed(people, other):
+    in_force = grant(people)
+    suspended = grant(
+        people, operator=other.operator, member=other.member, entry=other.entry,
+        opinion_by=other.department_admin,
+    )  # fmt: skip
+    services.authorization_suspend(authorization=suspended, actor=people.approver, reason="检查")
+
+    assert list(departments_disclosed()) == [in_force.entry.department]
+    assert list(operators_disclosed()) == [people.operator]
+    scenarios = list(scenarios_disclosed())
+    assert scenarios == [in_force.scenario]
+    assert scenarios[0].authorizations_in_force == [in_force]

@@ -3,10 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
+from drf_spectacular.generators import SchemaGenerator
 
 from apps.api import services as api_services
 from apps.api.models import UsageRecord
+from apps.revenue.api import RevenueReportCreateApi, RevenueReportListApi
 from apps.revenue.models import RevenueReport
 from apps.revenue.money import current_period, period_label
 from tests.revenue.conftest import LAST_MONTH, TWO_MONTHS_AGO, at, record_usage, submit
@@ -31,6 +33,30 @@ def test_the_path_is_named_and_documented(client):
     assert reverse("api-revenue-reports") == URL
     schema = client.get("/api/schema/").content.decode()
     assert "/api/v1/revenue-reports/" in schema and "revenue_reports_create" in schema
+
+
+def test_list_and_create_are_two_views_on_one_path(client):
+    route = resolve(URL).func
+    assert route.cls is RevenueReportListApi
+    assert route.routes["GET"].cls is RevenueReportListApi
+    assert route.routes["POST"].cls is RevenueReportCreateApi
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = schema["paths"][URL]
+    assert {method: operations[method]["operationId"] for method in operations} == {
+        "get": "revenue_reports_list",
+        "post": "revenue_reports_create",
+    }
+    assert operations["post"]["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/RevenueReportInputRequest"
+    }
+
+
+def test_a_method_neither_view_serves_answers_405_naming_both(api):
+    response = api.put(URL, {}, content_type="application/json")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+    assert response["Allow"] == "GET, POST, OPTIONS"
+    assert api.get(URL)["Allow"] == "GET, POST, OPTIONS"
 
 
 def test_it_creates_a_report_with_the_metered_fee(api, authorization):

@@ -239,3 +239,11 @@ def test_the_annual_report_sums_revenue_usage_fees_and_shares(
     pick = client.get(reverse("bureau_revenue:annual-report-pick"),
                       {"operator": operator.pk, "year": year})  # fmt: skip
     assert pick.url == reverse("bureau_revenue:annual-report", args=[operator.pk, year])
+
+
+def test_the_annual_report_of_an_unknown_operator_is_not_found(client, auditor, operator):
+    client.force_login(auditor)
+    missing = operator.pk + 1000
+    assert (
+        client.get(reverse("bureau_revenue:annual-report", args=[missing, 2026])).status_code == 404
+    )
