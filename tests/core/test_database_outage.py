@@ -252,7 +252,7 @@ def _get(url: str) -> tuple[int, bytes, float]:
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the outage is PostgreSQL's; CI runs on it"
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_outage_answers_503_fast_and_heals_without_a_restart(tmp_path):
     settings_dict = connection.settings_dict
     proxy = Proxy((settings_dict["HOST"] or "127.0.0.1", int(settings_dict["PORT"] or 5432)))

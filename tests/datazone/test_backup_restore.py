@@ -24,7 +24,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="backups are of PostgreSQL"),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
