@@ -16,6 +16,7 @@ from apps.catalog.choices import Grade, Openness
 from apps.catalog.models import CatalogEntry
 from apps.cdo.selectors import department_has_cdo_system, is_active_cdo
 from apps.core.errors import IllegalTransition, NotAllowed
+from apps.core.history import history_attribute
 from apps.organisations.models import Department, Operator
 
 from ..choices import (
@@ -39,7 +40,7 @@ def scenario_create(*, operator: Operator, actor: User, data: dict[str, Any]) ->
         raise NotAllowed(_("Only the operator's own members may describe its scenarios."))
     scenario = Scenario(operator=operator, created_by=actor, **data)
     scenario.full_clean()
-    scenario._history_user = actor  # type: ignore[attr-defined]
+    history_attribute(scenario, user=actor)
     scenario.save()
     return scenario
 
@@ -127,7 +128,7 @@ def application_submit(
         purpose=purpose, requested_from=requested_from, requested_until=requested_until,
         expected_daily_calls=expected_daily_calls, renewal_of=renewal_of, applicant=actor,
     )  # fmt: skip
-    application._history_user = actor  # type: ignore[attr-defined]
+    history_attribute(application, user=actor)
     application.save()
     return application
 
@@ -142,8 +143,7 @@ def _move(application: Application, actor: User, to_status: str, reason: str) ->
             }
         )
     application.status = to_status
-    application._history_user = actor  # type: ignore[attr-defined]
-    application._change_reason = reason or ApplicationStatus(to_status).label
+    history_attribute(application, user=actor, reason=reason or ApplicationStatus(to_status).label)
     application.save()
     return application
 
@@ -296,12 +296,11 @@ def application_approve(
         else settings.AUTHORIZATION_DEFAULT_REVENUE_SHARE,
     )  # fmt: skip
     authorization.full_clean(exclude=["application"])
-    authorization._history_user = actor  # type: ignore[attr-defined]
-    authorization._change_reason = _("approved")
+    history_attribute(authorization, user=actor, reason=_("approved"))
     authorization.save()
     terms = Agreement(authorization=authorization, **agreement)
     terms.full_clean(exclude=["authorization"])
-    terms._history_user = actor  # type: ignore[attr-defined]
+    history_attribute(terms, user=actor)
     terms.save()
     authorization_sync_permission(operator=application.operator, entry=entry)
     return authorization

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.catalog.models import CatalogEntry
 from apps.core.errors import IllegalTransition, NotAllowed
+from apps.core.history import history_attribute
 
 from .. import ingest
 from ..choices import (
@@ -95,8 +96,7 @@ def create_version(
     if status == VersionStatus.LOADING:
         mark_claimed(version)
     version.file.save(version.original_filename, file, save=False)
-    version._history_user = actor  # type: ignore[attr-defined]
-    version._change_reason = _("uploaded")  # type: ignore[attr-defined]
+    history_attribute(version, user=actor, reason=_("uploaded"))
     version.save()
     return version
 
@@ -123,8 +123,7 @@ def move_version(
     version.is_live = to_status == VersionStatus.LIVE
     for name, value in changes.items():
         setattr(version, name, value)
-    version._history_user = actor  # type: ignore[attr-defined]
-    version._change_reason = reason  # type: ignore[attr-defined]
+    history_attribute(version, user=actor, reason=reason)
     version.save(update_fields=["status", "is_live", *changes])
     return version
 
