@@ -245,7 +245,9 @@ def usage_report_for_department(*, user: User) -> UsageReport:
 def usage_report_for_key(*, key: ApiKey) -> UsageReport:
     """``GET /api/v1/usage/``: this month's figures for each authorization the key may use."""
     month_start = timezone.localdate().replace(day=1)
-    authorizations = Authorization.objects.filter(operator_id=key.operator_id)
+    authorizations: QuerySet[Authorization] = Authorization.objects.filter(
+        operator_id=key.operator_id
+    )
     limited = list(key.authorizations.values_list("pk", flat=True))
     if limited:
         authorizations = authorizations.filter(pk__in=limited)

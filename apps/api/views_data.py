@@ -10,7 +10,7 @@ column's type does not accept — answers 400 naming it, so a typo never silentl
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from apps.datazone.storage import Column
 
 from . import query, services
 from .access import Grant, authorizations_for_key, grant_for, require_qualified
+from .authentication import request_api_key
 from .parameters import (
     AGGREGATE_PARAMETER_NAMES,
     AUTHORIZATION_ONLY,
@@ -74,9 +75,10 @@ class ErrorsAsJsonNegotiation(DefaultContentNegotiation):
     Accept header does not matter: answers are built by the views, errors are always JSON."""
 
     def select_renderer(
-        self, request: Request, renderers: Sequence[BaseRenderer], format_suffix: str | None = None
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
     ) -> tuple[BaseRenderer, str]:
-        return renderers[0], renderers[0].media_type
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
 
 
 # Output values ----------------------------------------------------------------------------------
@@ -135,7 +137,9 @@ class DataApiView(OperatorApiView):
     content_negotiation_class = ErrorsAsJsonNegotiation
 
     def grant(self, request: Request, identifier: str) -> Grant:
-        grant = grant_for(request.auth, identifier, request.query_params.get("authorization"))
+        grant = grant_for(
+            request_api_key(request), identifier, request.query_params.get("authorization")
+        )
         self.metered_authorization = grant.authorization
         if not grant.fields:
             raise scope_unavailable()
@@ -166,9 +170,9 @@ class DatasetListApi(DataApiView):
     )
     def get(self, request: Request) -> Response:
         refuse_unknown(request.query_params, allowed=frozenset())
-        require_qualified(request.auth)
+        require_qualified(request_api_key(request))
         authorizations = (
-            authorizations_for_key(request.auth)
+            authorizations_for_key(request_api_key(request))
             .select_related("entry__department")
             .order_by("entry__identifier", "pk")
         )

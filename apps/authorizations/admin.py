@@ -9,7 +9,7 @@ Uploaded documents are served by permission-checked views, never from MEDIA_URL
 
 from collections.abc import Callable
 from pathlib import PurePath
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
+from apps.core.access import signed_in_user
 from apps.core.admin_decisions import (
     BureauAdmin,
     Decision,
@@ -69,7 +70,7 @@ def _attachment(document: FieldFile) -> FileResponse:
         handle = document.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=PurePath(document.name).name)
+    return FileResponse(handle, as_attachment=True, filename=PurePath(document.name or "").name)
 
 
 # Qualification types ------------------------------------------------------------------------
@@ -146,7 +147,9 @@ class QualificationAdmin(DecisionAdmin):
         if not qualification.document:
             return "—"
         url = reverse(self.url_name("document"), args=[qualification.pk])
-        return format_html('<a href="{}">{}</a>', url, PurePath(qualification.document.name).name)
+        return format_html(
+            '<a href="{}">{}</a>', url, PurePath(qualification.document.name or "").name
+        )
 
     def document_view(self, request: HttpRequest, object_id: str) -> FileResponse:
         if not self.has_view_permission(request):
@@ -301,7 +304,7 @@ class ApplicationAdmin(DecisionAdmin):
     ) -> Authorization:
         return services.application_approve(
             application=application,
-            actor=request.user,
+            actor=signed_in_user(request),
             scope=form.scope(allowed_fields=allowed_fields, row_filter=row_filter),
             agreement=form.agreement(),
             reason=form.cleaned_data["reason"],
@@ -358,12 +361,12 @@ def _document_link(agreement: Agreement) -> str:
     if not agreement.document:
         return "—"
     url = reverse("admin:authorizations_agreement_document", args=[agreement.pk])
-    return format_html('<a href="{}">{}</a>', url, PurePath(agreement.document.name).name)
+    return format_html('<a href="{}">{}</a>', url, PurePath(agreement.document.name or "").name)
 
 
 class AgreementInline(admin.StackedInline):
     model = Agreement
-    fields = (*AGREEMENT_CLAUSES, "signed_document")
+    fields: ClassVar[tuple[str, ...]] = (*AGREEMENT_CLAUSES, "signed_document")
     readonly_fields = fields
     can_delete = False
     extra = 0
@@ -439,7 +442,7 @@ class AgreementAdmin(BureauAdmin):
         "authorization__operator", "authorization__entry", "authorization__scenario",
     )  # fmt: skip
     search_fields = ("number", "authorization__operator__name", "authorization__entry__identifier")
-    fields = ("authorization", *AGREEMENT_CLAUSES, "signed_document")
+    fields: ClassVar[tuple[str, ...]] = ("authorization", *AGREEMENT_CLAUSES, "signed_document")
     readonly_fields = fields
 
     def get_urls(self) -> list[Any]:

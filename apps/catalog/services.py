@@ -1,6 +1,6 @@
 """Every write to the catalog. Forms and admin actions call these and nothing else."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -44,7 +44,7 @@ def _next_identifier(department: Department) -> str:
     return f"{department.code}-{sequence.last_value:05d}"
 
 
-def check_entry_rules(*, grade: str, openness: str, fields: Sequence[dict[str, Any]]) -> None:
+def check_entry_rules(*, grade: str, openness: str, fields: Sequence[Mapping[str, Any]]) -> None:
     """Rules of classification and openness (../shared/domain.md, "Catalog entry")."""
     if grade == Grade.CORE and openness != Openness.NOT_OPEN:
         raise ValidationError(

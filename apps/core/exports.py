@@ -18,6 +18,7 @@ from typing import Any
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -65,7 +66,7 @@ def csv_streaming_response(name: str, rows: Iterable[Iterable[Any]]) -> Streamin
     return response
 
 
-def xlsx_cells(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> list[WriteOnlyCell]:
+def xlsx_cells(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> list[Cell]:
     cells = []
     for value in values:
         cell = WriteOnlyCell(sheet, value=value)

@@ -17,8 +17,11 @@ def organisation(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if user.department_id is None and user.operator_id is None:
         raise PermissionDenied
+    # None is a valid exact lookup (IS NULL); the stubs admit only str | int.
     members = User.objects.filter(
-        department_id=user.department_id, operator_id=user.operator_id, is_active=True
+        department_id=user.department_id,  # type: ignore[misc]
+        operator_id=user.operator_id,
+        is_active=True,
     ).order_by("username")
     return render(
         request,

@@ -45,7 +45,7 @@ def scenario_create(*, operator: Operator, actor: User, data: dict[str, Any]) ->
     return scenario
 
 
-def check_period(start: date | datetime, end: date | datetime, *, field: str) -> None:
+def check_period[When: (date, datetime)](start: When, end: When, *, field: str) -> None:
     """An authorization lasts at most 5 years (实施规范 27号)."""
     if end <= start:
         raise ValidationError({field: _("The period must end after it starts.")}, code="order")
@@ -286,13 +286,13 @@ def application_approve(
     application.decision_reason = reason.strip()
     application.decided_at = timezone.now()
     _move(application, actor, ApplicationStatus.APPROVED, reason.strip())
+    share = scope.get("revenue_share_ratio")
     authorization = Authorization(
         application=application, operator=application.operator, entry=entry, scenario=scenario,
         allowed_fields=scope["allowed_fields"], row_filter=scope.get("row_filter", []),
         valid_from=scope["valid_from"], valid_until=scope["valid_until"],
         daily_row_quota=scope["daily_row_quota"], fee_basis=fee_basis, price=price,
-        revenue_share_ratio=scope.get("revenue_share_ratio")
-        if scope.get("revenue_share_ratio") is not None
+        revenue_share_ratio=share if share is not None
         else settings.AUTHORIZATION_DEFAULT_REVENUE_SHARE,
     )  # fmt: skip
     authorization.full_clean(exclude=["application"])

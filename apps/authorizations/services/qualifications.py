@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ def qualification_submit(
     actor: User,
     qualification_type: QualificationType,
     number: str,
-    document: UploadedFile,
+    document: File,
     valid_from: date,
     valid_until: date,
 ) -> Qualification:

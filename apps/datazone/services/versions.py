@@ -228,6 +228,6 @@ def data_versions_failed_files_delete(*, dry_run: bool = False) -> int:
     return len(names)
 
 
-def _delete_file(name: str) -> None:
+def _delete_file(name: str | None) -> None:
     if name:
         DataVersion._meta.get_field("file").storage.delete(name)

@@ -195,7 +195,7 @@ def revenue_report_correct(
     report = _move(report, to_status=ReportStatus.SUBMITTED, actor=actor, reason=_("corrected"))
     report.amount, report.reference = amount, reference.strip()
     if attachment:
-        report.attachment = attachment  # type: ignore[assignment]
+        report.attachment = attachment
     report.submitted_by, report.submitted_at = actor, timezone.now()
     _refresh_metering(report)
     report.full_clean(validate_constraints=False)
