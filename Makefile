@@ -48,6 +48,10 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+# mypy with django-stubs and the DRF stubs ([tool.mypy] in pyproject.toml; local stubs in stubs/).
+typecheck: $(BIN)/.installed
+	$(BIN)/mypy
+
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .

@@ -20,7 +20,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ("bureau", "department", "operator")
     search_fields = ("username", "first_name", "last_name", "email")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (
             _("Organisation"),
             {"fields": ("bureau", "department", "operator", "organisation_role", "phone")},

@@ -111,7 +111,7 @@ def _grant_for(key: ApiKey, identifier: str, authorization_id: str | None) -> Gr
             field="authorization",
         )
     authorization = candidates[0]
-    if not authorization.holds_permission:  # type: ignore[attr-defined]
+    if not authorization.holds_permission:
         # Defence in depth: the guardian permission must agree with the authorization.
         raise not_found()
     table = live_table_for(entry=authorization.entry)

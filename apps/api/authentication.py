@@ -17,6 +17,14 @@ from .models import ApiKey
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
+def request_api_key(request: Request) -> ApiKey:
+    """The key the request was authenticated with; the operator API's views require one."""
+    key = request.auth
+    if not isinstance(key, ApiKey):
+        raise exceptions.NotAuthenticated
+    return key
+
+
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 

@@ -14,7 +14,7 @@ from .selectors import authorizations_to_limit_keys_to
 
 
 class AuthorizationChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Authorization) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Authorization) -> str:
         return f"{obj.entry.identifier} {obj.entry.title} · {obj.scenario.title}"
 
 

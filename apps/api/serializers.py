@@ -5,7 +5,7 @@ whose columns differ); these serializers describe those answers. Records and agg
 free-form objects: their keys are the dataset's granted field names.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -22,6 +22,9 @@ from apps.catalog.api import DepartmentSerializer
 from apps.catalog.choices import FieldType
 from apps.core.api_errors import ERROR_SCHEMA
 from apps.organisations.models import Department
+
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency
+    from django_stubs_ext import StrOrPromise
 
 VERIFY_MAX_FIELDS = 20
 
@@ -72,7 +75,8 @@ class DatasetListSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="DatasetField")
 class DatasetFieldSerializer(serializers.Serializer):
     name = serializers.CharField()
-    label = serializers.CharField()
+    # A declared field named like a Field attribute: DRF's metaclass moves it into ``fields``.
+    label = serializers.CharField()  # type: ignore[assignment]
     data_type = serializers.ChoiceField(choices=FieldType.choices)
     nullable = serializers.BooleanField()
     filterable = serializers.BooleanField(
@@ -114,7 +118,8 @@ class DatasetDetailSerializer(serializers.Serializer):
     department_name = DEPARTMENT_NAME
     update_frequency = serializers.CharField()
     version = VersionSerializer()
-    fields = DatasetFieldSerializer(many=True, help_text=_("The granted fields only."))
+    # A declared field named like Serializer.fields: DRF's metaclass moves it into ``fields``.
+    fields = DatasetFieldSerializer(many=True, help_text=_("The granted fields only."))  # type: ignore[assignment]
     authorization = GrantSerializer()
     links = serializers.DictField(child=serializers.URLField())
 
@@ -176,7 +181,7 @@ class VerifyResultSerializer(serializers.Serializer):
     count_cap = serializers.IntegerField()
 
 
-def error(description: str) -> OpenApiResponse:
+def error(description: "StrOrPromise") -> OpenApiResponse:
     return OpenApiResponse(ERROR_SCHEMA, description=description)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import OrganisationRole, User
 from apps.authorizations.models import Authorization
 from apps.core.errors import IllegalTransition, NotAllowed
+from apps.core.history import history_attribute
 
 from .keys import new_key
 from .models import ApiKey, DailyUsage, UsageRecord
@@ -42,8 +43,7 @@ def api_key_create(
         operator_id=actor.operator_id, name=name, prefix=prefix, secret_hash=secret_hash,
         created_by=actor, expires_at=expires_at,
     )  # fmt: skip
-    key._history_user = actor  # type: ignore[attr-defined]
-    key._change_reason = _("created")  # type: ignore[attr-defined]
+    history_attribute(key, user=actor, reason=_("created"))
     key.save()
     key.authorizations.set(chosen)
     return key, raw
@@ -57,8 +57,7 @@ def api_key_revoke(*, key: ApiKey, actor: User) -> ApiKey:
         raise IllegalTransition(_("This key is already revoked."))
     key.revoked_at = timezone.now()
     key.revoked_by = actor
-    key._history_user = actor  # type: ignore[attr-defined]
-    key._change_reason = _("revoked")  # type: ignore[attr-defined]
+    history_attribute(key, user=actor, reason=_("revoked"))
     key.save(update_fields=["revoked_at", "revoked_by"])
     return key
 

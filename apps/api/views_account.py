@@ -24,6 +24,7 @@ from apps.authorizations.selectors import operator_is_qualified
 from apps.core.api_errors import ERROR_SCHEMA
 
 from . import selectors
+from .authentication import request_api_key
 from .models import ApiKey
 from .views_base import OperatorApiView
 
@@ -132,7 +133,7 @@ class AuthorizationListApi(OperatorApiView):
         responses={200: OutputSerializer, 401: UNAUTHORIZED, 429: THROTTLED},
     )
     def get(self, request: Request) -> Response:
-        key: ApiKey = request.auth
+        key = request_api_key(request)
         authorizations = selectors.authorizations_in_force_for_key(key=key)
         payload = {"operator": _operator(key), "results": list(authorizations)}
         return Response(self.OutputSerializer(payload).data)
@@ -175,5 +176,5 @@ class UsageApi(OperatorApiView):
         responses={200: OutputSerializer, 401: UNAUTHORIZED, 429: THROTTLED},
     )
     def get(self, request: Request) -> Response:
-        report = selectors.usage_report_for_key(key=request.auth)
+        report = selectors.usage_report_for_key(key=request_api_key(request))
         return Response(self.OutputSerializer(report).data)

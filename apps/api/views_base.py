@@ -6,7 +6,10 @@ from typing import Any
 from django.http import HttpResponseBase
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from apps.authorizations.models import Authorization
 
 from . import services
 from .authentication import ApiKeyAuthentication
@@ -27,19 +30,20 @@ class OperatorApiView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self.started = time.perf_counter()
-        self.metered_authorization = None
+        self.metered_authorization: Authorization | None = None
         self.metered_rows = 0
         self.metered_cells = 0
         super().initial(request, *args, **kwargs)
 
     def finalize_response(
-        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
         # The usage record is written when the server closes the response, after the body has
         # gone to the client, so metering adds nothing to the call's latency.
         record = self._usage(request, response)
-        response._resource_closers.append(lambda: services.usage_record(**record))
+        # Django's list of callbacks run when the response is closed (not in the type stubs).
+        response._resource_closers.append(lambda: services.usage_record(**record))  # type: ignore[attr-defined]
         return response
 
     def _usage(self, request: Request, response: HttpResponseBase) -> dict[str, Any]:
@@ -54,7 +58,7 @@ class OperatorApiView(APIView):
             method=request.method or "",
             path=_storable(request.path[:300]),
             parameters={
-                _storable(k[:MAX_PARAMETER_LENGTH]): _storable(v[:MAX_PARAMETER_LENGTH])
+                _storable(k[:MAX_PARAMETER_LENGTH]): _storable(str(v)[:MAX_PARAMETER_LENGTH])
                 for k, v in request.query_params.items()
             },
             status_code=response.status_code,

@@ -10,7 +10,7 @@ the API does not understand — an unknown parameter, a field outside the grant,
 column's type does not accept — answers 400 naming it, so a typo never silently widens a query.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.http import QueryDict
@@ -27,6 +27,7 @@ from apps.datazone.selectors import entries_with_live_data
 
 from . import query
 from .access import Grant, grant_for, require_qualified
+from .authentication import request_api_key
 from .parameters import (
     AUTHORIZATION_ONLY,
     refuse_unknown,
@@ -48,16 +49,19 @@ class ErrorsAsJsonNegotiation(DefaultContentNegotiation):
     Accept header does not matter: answers are built by the views, errors are always JSON."""
 
     def select_renderer(
-        self, request: Request, renderers: Sequence[BaseRenderer], format_suffix: str | None = None
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
     ) -> tuple[BaseRenderer, str]:
-        return renderers[0], renderers[0].media_type
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
 
 
 class DataApiView(OperatorApiView):
     content_negotiation_class = ErrorsAsJsonNegotiation
 
     def grant(self, request: Request, identifier: str) -> Grant:
-        grant = grant_for(request.auth, identifier, request.query_params.get("authorization"))
+        grant = grant_for(
+            request_api_key(request), identifier, request.query_params.get("authorization")
+        )
         self.metered_authorization = grant.authorization
         if not grant.fields:
             raise scope_unavailable()
@@ -88,8 +92,9 @@ class DatasetListApi(DataApiView):
     )
     def get(self, request: Request) -> Response:
         refuse_unknown(request.query_params, allowed=frozenset())
-        require_qualified(request.auth)
-        authorizations = authorizations_in_force_for_key(key=request.auth)
+        key = request_api_key(request)
+        require_qualified(key)
+        authorizations = authorizations_in_force_for_key(key=key)
         items: dict[int, dict[str, Any]] = {}
         for authorization in authorizations:
             entry = authorization.entry

@@ -52,7 +52,8 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.action(permissions=["delete"], description=delete_selected.short_description)
+# admin.action gives Django's delete_selected its description; the stubs do not declare it.
+@admin.action(permissions=["delete"], description=delete_selected.short_description)  # type: ignore[attr-defined]
 def delete_selected_audited(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
 ) -> HttpResponse | None:

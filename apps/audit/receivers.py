@@ -39,7 +39,7 @@ def _after_commit(**entry: Any) -> None:
     transaction.on_commit(partial(audit_record, **entry), robust=True)
 
 
-def _later(function: Callable[[], None]) -> None:
+def _later(function: Callable[[], object]) -> None:
     transaction.on_commit(function, robust=True)
 
 

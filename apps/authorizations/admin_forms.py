@@ -3,7 +3,7 @@
 import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -127,7 +127,8 @@ class ApproveForm(ScopeForm):
         self, *args: Any, application: Application, fields: list[CatalogField], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["allowed_fields"].choices = [(f.name, _field_label(f)) for f in fields]
+        allowed = cast(forms.MultipleChoiceField, self.fields["allowed_fields"])
+        allowed.choices = [(f.name, _field_label(f)) for f in fields]
         self.initial = {**self._prefill(application), **self.initial}
 
     @staticmethod
@@ -164,13 +165,14 @@ class RowFilterConditionForm(forms.Form):
     def __init__(self, *args: Any, catalog_fields: list[CatalogField], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.types = {f.name: f.data_type for f in catalog_fields}
-        self.fields["field"].choices = [("", "---------")] + [
+        cast(forms.ChoiceField, self.fields["field"]).choices = [("", "---------")] + [
             (f.name, f"{f.label} ({f.name})") for f in catalog_fields
         ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        name, raw = data.get("field"), (data.get("value") or "").strip()
+        name: str = data.get("field") or ""
+        raw = (data.get("value") or "").strip()
         if not name and not raw:
             return data
         if not name:

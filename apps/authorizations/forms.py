@@ -6,7 +6,7 @@ that refusal next to the input it concerns.
 """
 
 from pathlib import PurePath
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -46,7 +46,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
-def show_service_error(form: forms.Form, error: ValidationError | DomainError) -> None:
+def show_service_error(form: forms.BaseForm, error: ValidationError | DomainError) -> None:
     """Show a service's refusal next to the input it concerns, else above the form."""
     if isinstance(error, DomainError):
         form.add_error(None, error.message)
@@ -60,7 +60,7 @@ def show_service_error(form: forms.Form, error: ValidationError | DomainError) -
 def error_text(error: ValidationError | DomainError) -> str:
     """A refusal as one sentence, for a flash message."""
     if isinstance(error, DomainError):
-        return error.message
+        return str(error.message)
     return " ".join(error.messages)
 
 
@@ -106,7 +106,7 @@ class QualificationForm(forms.Form):
         return document
 
     def clean(self) -> dict[str, Any]:
-        cleaned_data = super().clean()
+        cleaned_data = super().clean() or {}
         start, end = cleaned_data.get("valid_from"), cleaned_data.get("valid_until")
         if start and end and start > end:
             self.add_error("valid_until", _("A qualification must start before it ends."))
@@ -180,7 +180,7 @@ class EntryPickForm(forms.Form):
         self.fields["renewal_of"] = _renewal_field(user, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
-        cleaned_data = super().clean()
+        cleaned_data = super().clean() or {}
         if cleaned_data.get("entry"):
             try:
                 check_entry_authorizable(cleaned_data["entry"])
@@ -242,7 +242,7 @@ class ApplicationForm(forms.Form):
             label=_("Scenario"), queryset=selectors.scenarios_of_operator(user=user)
         )
         self.fields["renewal_of"] = _renewal_field(user)
-        self.fields["requested_fields"].choices = [
+        cast(forms.MultipleChoiceField, self.fields["requested_fields"]).choices = [
             (field.name, _field_choice_label(field)) for field in self.entry_fields
         ]
         self.order_fields(["entry", "scenario", "requested_fields"])

@@ -99,7 +99,7 @@ def qualification_document(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError as missing:
         raise Http404 from missing
     return FileResponse(
-        document, as_attachment=True, filename=PurePath(qualification.document.name).name
+        document, as_attachment=True, filename=PurePath(qualification.document.name or "").name
     )
 
 

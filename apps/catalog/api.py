@@ -64,7 +64,8 @@ class FieldSerializer(serializers.Serializer):
     """One column of the entry's field schema: what it holds, never any of its values."""
 
     name = serializers.CharField()
-    label = serializers.CharField()
+    # A declared field named like a Field attribute: DRF's metaclass moves it into ``fields``.
+    label = serializers.CharField()  # type: ignore[assignment]
     data_type = serializers.ChoiceField(choices=FieldType.choices)
     description = serializers.CharField()
     sensitivity = serializers.ChoiceField(choices=Sensitivity.choices)
@@ -126,7 +127,8 @@ class CatalogEntryDetailApi(GenericAPIView):
 
     @extend_schema_serializer(component_name="CatalogEntryDetail")
     class OutputSerializer(EntrySerializer):
-        fields = FieldSerializer(many=True)
+        # A declared field named like Serializer.fields: DRF's metaclass moves it into ``fields``.
+        fields = FieldSerializer(many=True)  # type: ignore[assignment]
 
     permission_classes = [AllowAny]
     filter_backends: list[type] = []

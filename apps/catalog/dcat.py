@@ -32,7 +32,7 @@ FILE_TYPE = Namespace(EU_AUTHORITY + "file-type/")
 # Entries are written in Chinese by the providing departments.
 CONTENT_LANGUAGE = "zh"
 
-FREQUENCIES = {
+FREQUENCIES: dict[str, URIRef] = {
     UpdateFrequency.REALTIME: FREQUENCY.CONT,
     UpdateFrequency.DAILY: FREQUENCY.DAILY,
     UpdateFrequency.WEEKLY: FREQUENCY.WEEKLY,
@@ -42,14 +42,14 @@ FREQUENCIES = {
     UpdateFrequency.IRREGULAR: FREQUENCY.IRREG,
     UpdateFrequency.NEVER: FREQUENCY.NEVER,
 }
-ACCESS_RIGHTS = {
+ACCESS_RIGHTS: dict[str, URIRef] = {
     Openness.OPEN: ACCESS_RIGHT.PUBLIC,
     Openness.CONDITIONAL: ACCESS_RIGHT.RESTRICTED,
     Openness.NOT_OPEN: ACCESS_RIGHT.NON_PUBLIC,
 }
 # Sectors on the EU data themes; "other" has no theme. The labels are the authority's own
 # (machine-readable vocabulary, not portal text, so they are not translated).
-THEMES = {
+THEMES: dict[str, str] = {
     Sector.EDUCATION: "EDUC",
     Sector.HEALTH: "HEAL",
     Sector.TRANSPORT: "TRAN",

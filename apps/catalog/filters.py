@@ -5,6 +5,7 @@ everywhere (the page shows the error, the API answers 400 naming the parameter).
 """
 
 from dataclasses import dataclass
+from typing import cast
 
 import django_filters
 from django.db.models import Count
@@ -20,6 +21,8 @@ SEARCH_MAX_LENGTH = 100
 
 
 class CatalogEntryFilter(django_filters.FilterSet):
+    queryset: CatalogEntryQuerySet  # always given: the views pass the entries they may show
+
     q = django_filters.CharFilter(
         method="filter_search",
         label=_("Search"),
@@ -71,7 +74,8 @@ def _queryset_without(filterset: CatalogEntryFilter, facet: str) -> CatalogEntry
     queryset = filterset.queryset.all()
     for name, value in filterset.form.cleaned_data.items():
         if name != facet:
-            queryset = filterset.filters[name].filter(queryset, value)
+            # A filter gives back the queryset it was given, narrowed (typed as any queryset).
+            queryset = cast(CatalogEntryQuerySet, filterset.filters[name].filter(queryset, value))
     return queryset
 
 

@@ -37,7 +37,7 @@ class KeywordsField(forms.CharField):
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         text = super().to_python(value)
-        keywords = (word.strip() for word in KEYWORD_SEPARATORS.split(text))
+        keywords = (word.strip() for word in KEYWORD_SEPARATORS.split(text or ""))
         # dict.fromkeys drops repeats and keeps the order the department typed.
         return list(dict.fromkeys(word for word in keywords if word))
 
@@ -67,7 +67,7 @@ class CatalogEntryForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        cleaned_data = super().clean()
+        cleaned_data = super().clean() or {}
         start, end = cleaned_data.get("temporal_start"), cleaned_data.get("temporal_end")
         if start and end and start > end:
             self.add_error("temporal_end", _("The coverage must start before it ends."))
@@ -109,7 +109,8 @@ class BaseCatalogFieldFormSet(forms.BaseFormSet):
         return [
             form
             for index, form in enumerate(self.forms)
-            if not (self.can_delete and self._should_delete_form(form))
+            # BaseFormSet's own test for a row marked deleted (private, not in the stubs).
+            if not (self.can_delete and self._should_delete_form(form))  # type: ignore[attr-defined]
             and (index < self.initial_form_count() or form.has_changed())
         ]
 
@@ -193,7 +194,7 @@ class CatalogEntryEditor:
 def error_text(error: ValidationError | DomainError) -> str:
     """A refusal as one sentence, for a flash message."""
     if isinstance(error, DomainError):
-        return error.message
+        return str(error.message)
     return " ".join(error.messages)
 
 

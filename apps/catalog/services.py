@@ -1,6 +1,6 @@
 """Every write to the catalog. Forms and admin actions call these and nothing else."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role, User
 from apps.cdo.selectors import is_active_cdo
 from apps.core.errors import IllegalTransition, NotAllowed
+from apps.core.history import history_attribute
 from apps.organisations.models import Department
 
 from . import search
@@ -43,7 +44,7 @@ def _next_identifier(department: Department) -> str:
     return f"{department.code}-{sequence.last_value:05d}"
 
 
-def check_entry_rules(*, grade: str, openness: str, fields: Sequence[dict[str, Any]]) -> None:
+def check_entry_rules(*, grade: str, openness: str, fields: Sequence[Mapping[str, Any]]) -> None:
     """Rules of classification and openness (../shared/domain.md, "Catalog entry")."""
     if grade == Grade.CORE and openness != Openness.NOT_OPEN:
         raise ValidationError(
@@ -92,12 +93,12 @@ def _write_fields(entry: CatalogEntry, fields: Sequence[dict[str, Any]], actor: 
                 setattr(field, attribute, spec[attribute])
         if changed:
             field.full_clean(exclude=["entry"])
-            field._history_user = actor  # type: ignore[attr-defined]
+            history_attribute(field, user=actor)
             field.save()
         keep.add(field.name)
     for name, field in existing.items():
         if name not in keep:
-            field._history_user = actor  # type: ignore[attr-defined]
+            history_attribute(field, user=actor)
             field.delete()
 
 
@@ -120,8 +121,7 @@ def catalog_entry_create(
     entry.full_clean(exclude=["identifier", "created_by"])
     entry.identifier = _next_identifier(department)
     _refresh_search(entry)
-    entry._history_user = actor  # type: ignore[attr-defined]
-    entry._change_reason = _("created")  # type: ignore[attr-defined]
+    history_attribute(entry, user=actor, reason=_("created"))
     entry.save()
     _write_fields(entry, fields, actor)
     return entry
@@ -143,8 +143,7 @@ def catalog_entry_update(
             setattr(entry, name, data[name])
     entry.full_clean(exclude=["created_by"])
     _refresh_search(entry)
-    entry._history_user = actor  # type: ignore[attr-defined]
-    entry._change_reason = _("edited")  # type: ignore[attr-defined]
+    history_attribute(entry, user=actor, reason=_("edited"))
     entry.save()
     _write_fields(entry, fields, actor)
     return entry
@@ -199,8 +198,7 @@ def catalog_entry_transition(
         # reviewer's last comment stays visible until the next review.
         entry.review_comment = comment
     entry.status = to_status
-    entry._history_user = actor  # type: ignore[attr-defined]
-    entry._change_reason = comment or Status(to_status).label
+    history_attribute(entry, user=actor, reason=comment or Status(to_status).label)
     entry.save(update_fields=["status", "review_comment", "submitted_at", "published_at"])
     return entry
 

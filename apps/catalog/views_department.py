@@ -122,7 +122,8 @@ def entry_submit(request: HttpRequest, identifier: str) -> HttpResponse:
     entry = selectors.catalog_entry_of_department(user=user, identifier=identifier)
     submission = SubmissionForm(request.POST)
     if not submission.is_valid():
-        messages.error(request, " ".join(submission.errors["comment"]))
+        # Iterating an ErrorList gives its messages as text; the stubs type its items as errors.
+        messages.error(request, " ".join(submission.errors["comment"]))  # type: ignore[arg-type]
         return redirect("department_catalog:detail", identifier=entry.identifier)
     try:
         services.catalog_entry_submit(

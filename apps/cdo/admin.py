@@ -1,6 +1,6 @@
 """The bureau appoints and ends chief data officers here; every write goes through services."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
+from apps.core.access import signed_in_user
 from apps.core.admin_decisions import Decision, DecisionAdmin, decision_actions
 from apps.core.errors import DomainError
 from apps.organisations.admin import DepartmentAdmin
@@ -55,11 +56,13 @@ class AppointForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(
+        user_field = cast(forms.ModelChoiceField, self.fields["user"])  # a foreign key's field
+        user_field.queryset = User.objects.filter(
             department__isnull=False, is_active=True
         ).select_related("department")
-        self.fields["user"].label_from_instance = lambda u: (
-            f"{u.department} · {u.get_full_name() or u.username}"
+        # Django's documented way to label one form's choices (the stubs see a method).
+        user_field.label_from_instance = lambda obj: (  # type: ignore[method-assign]
+            f"{obj.department} · {obj.get_full_name() or obj.username}"
         )
         self.fields["term_start"].required = False
         self.fields["term_start"].help_text = _("Leave empty to start now.")
@@ -146,7 +149,7 @@ class CdoAssignmentAdmin(DecisionAdmin):
                 assignment = services.cdo_appoint(
                     department=data["department"],
                     user=data["user"],
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     title=data["title"],
                     document_number=data["document_number"],
                     term_start=data["term_start"],
@@ -170,7 +173,7 @@ class CdoAssignmentAdmin(DecisionAdmin):
         return TemplateResponse(request, "admin/cdo/appoint.html", context)
 
 
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
+def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)

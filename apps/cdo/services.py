@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.errors import IllegalTransition, NotAllowed
+from apps.core.history import history_attribute
 from apps.organisations.models import Department
 
 from .models import CdoAssignment
@@ -58,8 +59,7 @@ def cdo_appoint(
         current.end_reason = _("succeeded by %(name)s") % {
             "name": user.get_full_name() or user.username
         }
-        current._history_user = actor  # type: ignore[attr-defined]
-        current._change_reason = current.end_reason  # type: ignore[attr-defined]
+        history_attribute(current, user=actor, reason=current.end_reason)
         current.save(update_fields=["term_end", "end_reason"])
     assignment = CdoAssignment(
         department=department, user=user, title=title, phone=phone, email=email,
@@ -69,8 +69,7 @@ def cdo_appoint(
     if document is not None:
         assignment.document = document
     assignment.full_clean(exclude=["document"] if document is None else None)
-    assignment._history_user = actor  # type: ignore[attr-defined]
-    assignment._change_reason = _("appointed")  # type: ignore[attr-defined]
+    history_attribute(assignment, user=actor, reason=_("appointed"))
     assignment.save()
     return assignment
 
@@ -91,7 +90,6 @@ def cdo_end(
         raise ValidationError({"at": _("A term cannot end before it starts.")})
     assignment.term_end = at
     assignment.end_reason = reason
-    assignment._history_user = actor  # type: ignore[attr-defined]
-    assignment._change_reason = reason  # type: ignore[attr-defined]
+    history_attribute(assignment, user=actor, reason=reason)
     assignment.save(update_fields=["term_end", "end_reason"])
     return assignment

@@ -10,6 +10,14 @@ from django.http import HttpRequest
 from apps.accounts.models import OrganisationRole, User
 
 
+def signed_in_user(request: HttpRequest) -> User:
+    """The request's user, on pages only signed-in users reach (the admin, login_required)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
 def department_member(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
     if user.department_id is None:

@@ -9,7 +9,7 @@ service's reason; nothing is written except by the service.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -24,7 +24,7 @@ from django.core.exceptions import (
 from django.db import models
 from django.db.models import QuerySet
 from django.forms.boundfield import BoundField
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.functional import Promise
@@ -34,6 +34,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.errors import DomainError
 
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency
+    from django_stubs_ext import StrOrPromise
+
 Fieldsets = list[tuple[Promise | None, list[str]]]
 
 
@@ -41,7 +44,7 @@ Fieldsets = list[tuple[Promise | None, list[str]]]
 class Decision:
     """One move bureau staff make from the admin, in bulk or from the change page."""
 
-    label: Promise
+    label: "StrOrPromise"
     permission: str  # the admin's has_<permission>_permission() says who may
     reason_required: bool
     admits: Callable[[Any], bool]  # does the object's status allow the move (to offer a button)
@@ -54,10 +57,12 @@ def moves_to(transitions: dict[str, set[str]], target: str) -> Callable[[Any], b
 
 
 def refusal(error: DomainError | ValidationError) -> str:
-    return error.message if isinstance(error, DomainError) else "; ".join(error.messages)
+    return str(error.message) if isinstance(error, DomainError) else "; ".join(error.messages)
 
 
-def report(request: HttpRequest, label: Promise, done: list[str], refused: list[str]) -> None:
+def report(
+    request: HttpRequest, label: "StrOrPromise", done: list[str], refused: list[str]
+) -> None:
     """Say what was done, and list every refused item with its reason."""
     if done:
         messages.success(
@@ -99,9 +104,11 @@ class GroupedForm(forms.Form):
     def label_of(self, name: str) -> str:
         for model in self.labels_from:
             try:
-                return str(model._meta.get_field(name).verbose_name)
+                field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 continue
+            if isinstance(field, models.Field):  # a reverse relation has no verbose name
+                return str(field.verbose_name)
         return name
 
 
@@ -142,7 +149,7 @@ class BureauAdmin(SimpleHistoryAdmin):
     def url_name(self, view: str) -> str:
         return f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}"
 
-    def view_url(self, name: str, view: Callable[..., HttpResponse], route: str) -> URLPattern:
+    def view_url(self, name: str, view: Callable[..., HttpResponseBase], route: str) -> URLPattern:
         return path(
             f"<path:object_id>/{route}",
             self.admin_site.admin_view(view),
@@ -231,7 +238,7 @@ class DecisionAdmin(BureauAdmin):
     def render_decision(
         self,
         request: HttpRequest,
-        title: Promise,
+        title: "StrOrPromise",
         objects: list[Any],
         form: GroupedForm,
         *,

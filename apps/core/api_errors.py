@@ -3,7 +3,7 @@
 Shared API infrastructure lives here, below the domain apps, so that the catalog (and any
 lower app with an API) shapes its errors like the operator API without importing it."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -15,12 +15,20 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
 
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency
+    from django_stubs_ext import StrOrPromise
+
 
 class ApiError(exceptions.APIException):
     """An error a client caused, with a stable machine-readable code."""
 
     def __init__(
-        self, code: str, message: str, *, field: str | None = None, status_code: int = 400
+        self,
+        code: str,
+        message: "StrOrPromise",
+        *,
+        field: str | None = None,
+        status_code: int = 400,
     ) -> None:
         super().__init__(detail=message, code=code)
         self.status_code = status_code

@@ -3,6 +3,7 @@ client's mistake and answers 400 in the API's error shape (and so is metered lik
 never a server error. DRF's own parser lets ``RecursionError`` escape and reads any size."""
 
 import json
+from collections.abc import Mapping
 from typing import IO, Any
 
 from django.conf import settings
@@ -16,7 +17,7 @@ class BoundedJSONParser(JSONParser):
         self,
         stream: IO[Any],
         media_type: str | None = None,
-        parser_context: dict[str, Any] | None = None,
+        parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         limit: int = settings.API_MAX_JSON_BODY_BYTES
         raw = stream.read(limit + 1) if stream is not None else b""

@@ -59,13 +59,15 @@ def converter_for(
     """
     if data_type == FieldType.BOOLEAN:
         return _boolean(nullable, boolean_values)
-    return {
+    # Keyed by the choices, which are str: a field's stored data_type finds its converter.
+    converters: dict[str, Callable[[bool], Converter]] = {
         FieldType.STRING: _text,
         FieldType.INTEGER: _integer,
         FieldType.DECIMAL: _decimal,
         FieldType.DATE: _date,
         FieldType.DATETIME: _datetime,
-    }[data_type](nullable)
+    }
+    return converters[data_type](nullable)
 
 
 def _trim(raw: str, nullable: bool) -> str | None:

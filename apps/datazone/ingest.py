@@ -187,8 +187,8 @@ def match_header(
     A missing column is refused only when its field may not be empty; the others load as NULL.
     """
     lookup = {_key(field.name): field for field in fields}
-    for schema_field in fields:
-        lookup.setdefault(_key(schema_field.label), schema_field)
+    for known in fields:
+        lookup.setdefault(_key(known.label), known)
     width = len(header)
     while width and not header[width - 1].strip():
         width -= 1  # spreadsheets export trailing empty headings
@@ -243,8 +243,8 @@ class Ingest:
             self.result.refuse(make_error("empty_file"))
             return self.result
         plan, width, header_errors = match_header(header, self.fields)
-        for error in header_errors:
-            self.result.refuse(error)
+        for header_error in header_errors:
+            self.result.refuse(header_error)
         if not self.result.refused:
             self._rows(records, plan, width)
         if not self.result.refused and self.result.rows == 0:
@@ -278,9 +278,10 @@ class Ingest:
             for cells in records:
                 row_number += 1
                 if len(cells) != width:
-                    cells = self._fit(cells, width, row_number)
-                    if cells is None:
+                    fitted = self._fit(cells, width, row_number)
+                    if fitted is None:
                         continue
+                    cells = fitted
                 elif not any(cells):
                     continue  # a blank line
                 try:

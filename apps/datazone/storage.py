@@ -13,7 +13,7 @@ lines of the file are not counted), as its primary key, then one column per sche
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -85,7 +85,7 @@ class TableStore:
 
 
 class PostgresStore(TableStore):
-    TYPES = {
+    TYPES: ClassVar[dict[str, str]] = {
         FieldType.STRING: "text",
         FieldType.INTEGER: "bigint",
         FieldType.DECIMAL: "numeric",
@@ -159,7 +159,7 @@ class PostgresStore(TableStore):
 
 
 class SqliteStore(TableStore):
-    TYPES = {
+    TYPES: ClassVar[dict[str, str]] = {
         FieldType.STRING: "text",
         FieldType.INTEGER: "bigint",
         FieldType.DECIMAL: "numeric",
@@ -192,7 +192,8 @@ class SqliteStore(TableStore):
             quote(table), ", ".join(map(quote, names)), ", ".join(["%s"] * len(names))
         )
         with self.database.cursor() as cursor:
-            cursor.executemany(statement, rows)
+            # Rows stream from the upload: any iterable works, the stubs ask for a Sequence.
+            cursor.executemany(statement, rows)  # type: ignore[arg-type]
 
     def create_indexes(self, table: str, columns: Sequence[Column]) -> None:
         quote = self.database.ops.quote_name

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.http import HttpRequest
@@ -17,7 +17,11 @@ class DepartmentAdmin(admin.ModelAdmin):
     # apps.cdo re-registers this admin with the current chief data officer's column and filter:
     # organisations sit below cdo and know nothing of it.
     list_display: tuple[str, ...] = ("code", "name", "kind", "parent", "is_active")
-    list_filter: tuple[Any, ...] = ("kind", "is_active", "submissions_need_cdo_confirmation")
+    list_filter: ClassVar[tuple[Any, ...]] = (
+        "kind",
+        "is_active",
+        "submissions_need_cdo_confirmation",
+    )
     list_select_related = ("parent",)
     search_fields = ("code", "name")
     autocomplete_fields = ("parent",)

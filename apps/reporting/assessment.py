@@ -27,7 +27,7 @@ from apps.revenue.models import RevenueShareRecord
 
 # How old the latest data may be, at the end of the period, for an entry to count as updated on
 # time for its declared frequency (a grace of half an interval, at least one day).
-FRESHNESS = {
+FRESHNESS: dict[str, timedelta] = {
     UpdateFrequency.REALTIME: timedelta(days=2),
     UpdateFrequency.DAILY: timedelta(days=2),
     UpdateFrequency.WEEKLY: timedelta(days=10),

@@ -5,7 +5,7 @@ Every decision calls the same services as the pages, the API and the commands. S
 support rows are never added, edited or deleted here (no such permission, for anyone).
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.accounts.models import User
+from apps.core.access import signed_in_user
 from apps.core.admin_decisions import BureauAdmin, Decision, DecisionAdmin
 from apps.core.errors import DomainError
 
@@ -29,6 +30,7 @@ from .models import (
     CertifiedTransactionAmount,
     LocalTaxStatus,
     RevenueReport,
+    RevenueReportQuerySet,
     RevenueShareRecord,
     Settlement,
     TransactionSupport,
@@ -38,7 +40,7 @@ from .services.support import support_window_end
 
 
 def _refusal(error: DomainError | ValidationError) -> str:
-    return error.message if isinstance(error, DomainError) else "; ".join(error.messages)
+    return str(error.message) if isinstance(error, DomainError) else "; ".join(error.messages)
 
 
 # Reports ----------------------------------------------------------------------------------
@@ -52,7 +54,8 @@ class BelowMeteredFilter(admin.SimpleListFilter):
         return [("1", gettext_lazy("reported below the metered fee"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.below_metered_fee() if self.value() == "1" else queryset
+        reports = cast(RevenueReportQuerySet, queryset)  # the admin of RevenueReport
+        return reports.below_metered_fee() if self.value() == "1" else queryset
 
 
 def _can_move(target: str) -> Any:
@@ -157,7 +160,7 @@ class RevenueReportAdmin(DecisionAdmin):
         for period in sorted({report.period for report in queryset}):
             label = period_label(period)
             try:
-                result = services.settlement_run(period=period, actor=request.user)
+                result = services.settlement_run(period=period, actor=signed_in_user(request))
             except (DomainError, ValidationError) as error:
                 messages.error(request, f"{label}: {_refusal(error)}")
                 continue
@@ -258,7 +261,7 @@ class RevenueShareRecordAdmin(DecisionAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 adjustment = services.revenue_share_adjust(
-                    record=record, actor=request.user, **form.cleaned_data
+                    record=record, actor=signed_in_user(request), **form.cleaned_data
                 )
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
@@ -311,7 +314,9 @@ class CertifiedTransactionAmountAdmin(EditableHistoryAdmin):
     ) -> None:
         for year in sorted({certification.year for certification in queryset}):
             try:
-                decisions = services.transaction_support_compute(year=year, actor=request.user)
+                decisions = services.transaction_support_compute(
+                    year=year, actor=signed_in_user(request)
+                )
             except DomainError as error:
                 messages.error(request, f"{year}: {error.message}")
                 continue

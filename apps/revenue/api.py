@@ -21,6 +21,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.api.authentication import request_api_key
 from apps.api.models import ApiKey
 from apps.api.selectors import authorizations_in_key_scope
 from apps.api.views_base import OperatorApiView
@@ -120,7 +121,7 @@ class RevenueReportListApi(OperatorApiView):
         },
     )
     def get(self, request: Request) -> Response:
-        reports = self.reports(request.auth)
+        reports = self.reports(request_api_key(request))
         if "period" in request.query_params:
             try:
                 reports = reports.filter(period=parse_period(request.query_params["period"]))
@@ -157,14 +158,14 @@ class RevenueReportCreateApi(OperatorApiView):
         },
     )
     def post(self, request: Request) -> Response:
-        key: ApiKey = request.auth
+        key = request_api_key(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         authorization = self._authorization(key, values.pop("authorization"))
         try:
             report = services.revenue_report_submit(
-                operator=key.operator, actor=request.user, authorization=authorization, **values
+                operator=key.operator, actor=key.created_by, authorization=authorization, **values
             )
         except DjangoValidationError as error:
             raise serializers.ValidationError(_validation_detail(error)) from None

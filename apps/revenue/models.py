@@ -128,7 +128,7 @@ class RevenueReport(models.Model):
 
     @property
     def attachment_name(self) -> str:
-        return PurePath(self.attachment.name).name if self.attachment else ""
+        return PurePath(self.attachment.name or "").name if self.attachment else ""
 
 
 class Settlement(models.Model):

@@ -6,6 +6,7 @@ Share records appear on the pages once settled: a pending adjustment is not yet 
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,7 +22,13 @@ from apps.authorizations.models import Authorization, AuthorizationQuerySet
 from apps.organisations.models import Operator
 
 from .choices import ReportStatus
-from .models import RevenueReport, RevenueReportQuerySet, RevenueShareRecord, Settlement
+from .models import (
+    RevenueReport,
+    RevenueReportQuerySet,
+    RevenueShareRecord,
+    RevenueShareRecordQuerySet,
+    Settlement,
+)
 from .money import current_period, metered_fee, period_bounds, to_fen
 
 ZERO = Decimal("0.00")
@@ -80,7 +87,7 @@ def metered_usage_table(
     table = {}
     for authorization in authorizations:
         for period in periods:
-            row = figures.get((authorization.pk, period), {})
+            row: Mapping[str, Any] = figures.get((authorization.pk, period), {})
             table[authorization.pk, period] = _priced(
                 authorization, period, row.get("calls") or 0, row.get("rows") or 0
             )
@@ -135,7 +142,7 @@ def share_records_of_operator(*, user: User) -> QuerySet[RevenueShareRecord]:
 # Departments and the bureau ---------------------------------------------------------------
 
 
-def _ledger(records: QuerySet[RevenueShareRecord]) -> QuerySet[RevenueShareRecord]:
+def _ledger(records: RevenueShareRecordQuerySet) -> QuerySet[RevenueShareRecord]:
     return (
         records.settled()
         .select_related("operator", "department", "authorization__entry", "report", "adjusts")
@@ -188,7 +195,7 @@ def fen_sum(value: Decimal | None) -> Decimal:
     return to_fen(value) if value is not None else ZERO
 
 
-def _total(key: Any, row: dict[str, Any]) -> Total:
+def _total(key: Any, row: Mapping[str, Any]) -> Total:
     return Total(key, row["records"], fen_sum(row["amount"]), fen_sum(row["share"]),
                  fen_sum(row["retained"]))  # fmt: skip
 
@@ -260,7 +267,7 @@ def annual_report(*, operator: Operator, year: int) -> AnnualReport:
     periods = [p for p in year_periods(year) if p <= current_period()]
     usage = metered_usage_table(authorizations=authorizations, periods=periods)
     in_year = Q(report__period__year=year)
-    settled = defaultdict(lambda: (ZERO, ZERO))
+    settled: defaultdict[int, tuple[Decimal, Decimal]] = defaultdict(lambda: (ZERO, ZERO))
     for row in (
         RevenueShareRecord.objects.settled().filter(in_year, operator=operator).order_by()
         .values("authorization_id").annotate(amount=Sum("amount"), share=Sum("share"))
@@ -278,7 +285,7 @@ def annual_report(*, operator: Operator, year: int) -> AnnualReport:
     lines = []
     for authorization in authorizations:
         months = [usage[authorization.pk, p] for p in periods]
-        pending = unsettled.get(authorization.pk, {})
+        pending: Mapping[str, Any] = unsettled.get(authorization.pk, {})
         amount, share = settled[authorization.pk]
         lines.append(
             AnnualLine(

@@ -5,7 +5,7 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -55,11 +55,12 @@ def report_create(request: HttpRequest) -> HttpResponse:
         user=user, initial=initial,
     )  # fmt: skip
     if posted and form.is_valid():
+        operator = user.operator
+        if operator is None:  # _operator_member admits operator users only
+            raise PermissionDenied
         try:
             report = services.revenue_report_submit(
-                operator=user.operator,
-                actor=user,
-                **form.submission(),  # type: ignore[arg-type]
+                operator=operator, actor=user, **form.submission()
             )
         except (ValidationError, DomainError) as error:
             show_service_error(form, error)
@@ -128,7 +129,9 @@ def report_attachment(request: HttpRequest, pk: int) -> FileResponse:
         handle = report.attachment.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    return FileResponse(handle, as_attachment=True, filename=PurePath(report.attachment.name).name)
+    return FileResponse(
+        handle, as_attachment=True, filename=PurePath(report.attachment.name or "").name
+    )
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.urls import URLPattern, reverse
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
+from apps.core.access import signed_in_user
 from apps.core.admin_decisions import (
     BureauAdmin,
     Decision,
@@ -163,7 +164,7 @@ class ApplicationAdmin(DecisionAdmin):
     ) -> Authorization:
         return services.application_approve(
             application=application,
-            actor=request.user,
+            actor=signed_in_user(request),
             scope=form.scope(allowed_fields=allowed_fields, row_filter=row_filter),
             agreement=form.agreement(),
             reason=form.cleaned_data["reason"],

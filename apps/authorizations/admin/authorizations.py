@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from pathlib import PurePath
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -35,12 +35,12 @@ def _document_link(agreement: Agreement) -> str:
     if not agreement.document:
         return "—"
     url = reverse("admin:authorizations_agreement_document", args=[agreement.pk])
-    return format_html('<a href="{}">{}</a>', url, PurePath(agreement.document.name).name)
+    return format_html('<a href="{}">{}</a>', url, PurePath(agreement.document.name or "").name)
 
 
 class AgreementInline(admin.StackedInline):
     model = Agreement
-    fields = (*AGREEMENT_CLAUSES, "signed_document")
+    fields: ClassVar[tuple[str, ...]] = (*AGREEMENT_CLAUSES, "signed_document")
     readonly_fields = fields
     can_delete = False
     extra = 0
@@ -116,7 +116,7 @@ class AgreementAdmin(BureauAdmin):
         "authorization__operator", "authorization__entry", "authorization__scenario",
     )  # fmt: skip
     search_fields = ("number", "authorization__operator__name", "authorization__entry__identifier")
-    fields = ("authorization", *AGREEMENT_CLAUSES, "signed_document")
+    fields: ClassVar[tuple[str, ...]] = ("authorization", *AGREEMENT_CLAUSES, "signed_document")
     readonly_fields = fields
 
     def get_urls(self) -> list[Any]:

@@ -13,4 +13,4 @@ def attachment(document: FieldFile) -> FileResponse:
         handle = document.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=PurePath(document.name).name)
+    return FileResponse(handle, as_attachment=True, filename=PurePath(document.name or "").name)

@@ -100,7 +100,9 @@ class QualificationAdmin(DecisionAdmin):
         if not qualification.document:
             return "—"
         url = reverse(self.url_name("document"), args=[qualification.pk])
-        return format_html('<a href="{}">{}</a>', url, PurePath(qualification.document.name).name)
+        return format_html(
+            '<a href="{}">{}</a>', url, PurePath(qualification.document.name or "").name
+        )
 
     def document_view(self, request: HttpRequest, object_id: str) -> FileResponse:
         if not self.has_view_permission(request):

@@ -16,6 +16,7 @@ from apps.catalog.choices import Grade, Openness
 from apps.catalog.models import CatalogEntry
 from apps.cdo.selectors import department_has_cdo_system, is_active_cdo
 from apps.core.errors import IllegalTransition, NotAllowed
+from apps.core.history import history_attribute
 from apps.organisations.models import Department, Operator
 
 from ..choices import (
@@ -40,7 +41,7 @@ def scenario_create(*, operator: Operator, actor: User, data: dict[str, Any]) ->
         raise NotAllowed(_("Only the operator's own members may describe its scenarios."))
     scenario = Scenario(operator=operator, created_by=actor, **data)
     scenario.full_clean()
-    scenario._history_user = actor  # type: ignore[attr-defined]
+    history_attribute(scenario, user=actor)
     scenario.save()
     return scenario
 
@@ -131,7 +132,7 @@ def application_submit(
         purpose=purpose, requested_from=requested_from, requested_until=requested_until,
         expected_daily_calls=expected_daily_calls, renewal_of=renewal_of, applicant=actor,
     )  # fmt: skip
-    application._history_user = actor  # type: ignore[attr-defined]
+    history_attribute(application, user=actor)
     application.save()
     return application
 
@@ -146,8 +147,7 @@ def _move(application: Application, actor: User, to_status: str, reason: str) ->
             }
         )
     application.status = to_status
-    application._history_user = actor  # type: ignore[attr-defined]
-    application._change_reason = reason or ApplicationStatus(to_status).label
+    history_attribute(application, user=actor, reason=reason or ApplicationStatus(to_status).label)
     application.save()
     return application
 
@@ -292,22 +292,21 @@ def application_approve(
     application.decision_reason = reason.strip()
     application.decided_at = timezone.now()
     _move(application, actor, ApplicationStatus.APPROVED, reason.strip())
+    share = scope.get("revenue_share_ratio")
     authorization = Authorization(
         application=application, operator=application.operator, entry=entry, scenario=scenario,
         allowed_fields=scope["allowed_fields"], row_filter=scope.get("row_filter", []),
         valid_from=scope["valid_from"], valid_until=scope["valid_until"],
         daily_row_quota=scope["daily_row_quota"], fee_basis=fee_basis, price=price,
-        revenue_share_ratio=scope.get("revenue_share_ratio")
-        if scope.get("revenue_share_ratio") is not None
+        revenue_share_ratio=share if share is not None
         else settings.AUTHORIZATION_DEFAULT_REVENUE_SHARE,
     )  # fmt: skip
     authorization.full_clean(exclude=["application"])
-    authorization._history_user = actor  # type: ignore[attr-defined]
-    authorization._change_reason = _("approved")
+    history_attribute(authorization, user=actor, reason=_("approved"))
     authorization.save()
     terms = Agreement(authorization=authorization, **agreement)
     terms.full_clean(exclude=["authorization"])
-    terms._history_user = actor  # type: ignore[attr-defined]
+    history_attribute(terms, user=actor)
     terms.save()
     authorization_sync_permission(operator=application.operator, entry=entry)
     return authorization

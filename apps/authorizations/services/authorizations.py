@@ -11,6 +11,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from apps.accounts.models import User
 from apps.catalog.models import CatalogEntry
 from apps.core.errors import IllegalTransition, NotAllowed
+from apps.core.history import history_attribute
 from apps.organisations.models import Operator
 
 from ..choices import AUTHORIZATION_TRANSITIONS, AuthorizationStatus
@@ -60,8 +61,9 @@ def _move(
         )
     authorization.status = to_status
     authorization.status_reason = reason
-    authorization._history_user = actor  # type: ignore[attr-defined]
-    authorization._change_reason = reason or AuthorizationStatus(to_status).label
+    history_attribute(
+        authorization, user=actor, reason=reason or AuthorizationStatus(to_status).label
+    )
     authorization.save(update_fields=["status", "status_reason"])
     authorization_sync_permission(operator=authorization.operator, entry=authorization.entry)
     return authorization

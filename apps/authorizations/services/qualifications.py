@@ -3,13 +3,14 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.errors import IllegalTransition, NotAllowed
+from apps.core.history import history_attribute
 from apps.organisations.models import Operator
 
 from ..choices import ReviewStatus
@@ -24,7 +25,7 @@ def qualification_submit(
     actor: User,
     qualification_type: QualificationType,
     number: str,
-    document: UploadedFile,
+    document: File,
     valid_from: date,
     valid_until: date,
 ) -> Qualification:
@@ -37,7 +38,7 @@ def qualification_submit(
     qualification.full_clean()
     if valid_until < timezone.localdate():
         raise ValidationError({"valid_until": _("This qualification has already expired.")})
-    qualification._history_user = actor  # type: ignore[attr-defined]
+    history_attribute(qualification, user=actor)
     qualification.save()
     return qualification
 
@@ -58,8 +59,9 @@ def qualification_review(
     qualification.review_reason = reason
     qualification.reviewed_by = actor
     qualification.reviewed_at = timezone.now()
-    qualification._history_user = actor  # type: ignore[attr-defined]
-    qualification._change_reason = reason or qualification.get_status_display()
+    history_attribute(
+        qualification, user=actor, reason=reason or qualification.get_status_display()
+    )
     qualification.save()
     operator_sync_permissions(operator=qualification.operator)
     return qualification

@@ -189,11 +189,10 @@ def _checksum(path: Path) -> str:
 
 
 def _schema_snapshot(entry: CatalogEntry) -> list[dict[str, Any]]:
-    return list(
-        entry.fields.order_by("position", "pk").values(
-            "name", "label", "data_type", "nullable", "filterable"
-        )
+    rows = entry.fields.order_by("position", "pk").values(
+        "name", "label", "data_type", "nullable", "filterable"
     )
+    return [dict(row) for row in rows]
 
 
 def _drop_quietly(store: TableStore, table: str) -> None:

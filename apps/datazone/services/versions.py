@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.catalog.models import CatalogEntry
 from apps.core.errors import IllegalTransition, NotAllowed
+from apps.core.history import history_attribute
 
 from .. import ingest
 from ..choices import (
@@ -96,8 +97,7 @@ def create_version(
     if status == VersionStatus.LOADING:
         mark_claimed(version)
     _store_file(version, file)
-    version._history_user = actor  # type: ignore[attr-defined]
-    version._change_reason = _("uploaded")  # type: ignore[attr-defined]
+    history_attribute(version, user=actor, reason=_("uploaded"))
     version.save()
     return version
 
@@ -145,8 +145,7 @@ def move_version(
     version.is_live = to_status == VersionStatus.LIVE
     for name, value in changes.items():
         setattr(version, name, value)
-    version._history_user = actor  # type: ignore[attr-defined]
-    version._change_reason = reason  # type: ignore[attr-defined]
+    history_attribute(version, user=actor, reason=reason)
     version.save(update_fields=["status", "is_live", *changes])
     return version
 
@@ -251,6 +250,6 @@ def data_versions_failed_files_delete(*, dry_run: bool = False) -> int:
     return len(names)
 
 
-def _delete_file(name: str) -> None:
+def _delete_file(name: str | None) -> None:
     if name:
         DataVersion._meta.get_field("file").storage.delete(name)

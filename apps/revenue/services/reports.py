@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.authorizations.models import Authorization
 from apps.core.errors import IllegalTransition, NotAllowed
+from apps.core.history import history_attribute
 from apps.organisations.models import Operator
 
 from ..choices import REPORT_TRANSITIONS, ReportStatus
@@ -110,8 +111,7 @@ def revenue_report_submit(
     )  # fmt: skip
     _refresh_metering(report)
     report.full_clean(validate_constraints=False)
-    report._history_user = actor  # type: ignore[attr-defined]
-    report._change_reason = _("submitted")  # type: ignore[attr-defined]
+    history_attribute(report, user=actor, reason=_("submitted"))
     try:
         with transaction.atomic():
             report.save()
@@ -145,8 +145,7 @@ def _move(
             % {"current": report.get_status_display(), "target": ReportStatus(to_status).label}
         )
     report.status = to_status
-    report._history_user = actor  # type: ignore[attr-defined]
-    report._change_reason = reason or ReportStatus(to_status).label  # type: ignore[attr-defined]
+    history_attribute(report, user=actor, reason=reason or ReportStatus(to_status).label)
     return report
 
 
@@ -196,7 +195,7 @@ def revenue_report_correct(
     report = _move(report, to_status=ReportStatus.SUBMITTED, actor=actor, reason=_("corrected"))
     report.amount, report.reference = amount, reference.strip()
     if attachment:
-        report.attachment = attachment  # type: ignore[assignment]
+        report.attachment = attachment
     report.submitted_by, report.submitted_at = actor, timezone.now()
     _refresh_metering(report)
     report.full_clean(validate_constraints=False)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.errors import IllegalTransition, NotAllowed
+from apps.core.history import history_attribute
 
 from ..choices import ReportStatus
 from ..models import RevenueReport, RevenueShareRecord, Settlement
@@ -55,8 +56,11 @@ def settlement_run(*, period: date, actor: User | None) -> SettlementResult:
         _settle_report(report, settlement, actor)
     for adjustment in _adjustments_to_settle(period):
         adjustment.settlement, adjustment.period = settlement, period
-        adjustment._history_user = actor  # type: ignore[attr-defined]
-        adjustment._change_reason = _("settled in %(period)s") % {"period": period_label(period)}  # type: ignore[attr-defined]
+        history_attribute(
+            adjustment,
+            user=actor,
+            reason=_("settled in %(period)s") % {"period": period_label(period)},
+        )
         adjustment.save(update_fields=["settlement", "period"])
     _record_totals(settlement, actor)
     return SettlementResult(settlement, True)
@@ -83,11 +87,12 @@ def _settle_report(report: RevenueReport, settlement: Settlement, actor: User | 
         amount=report.amount, ratio=authorization.revenue_share_ratio, share=split.share,
         retained=split.retained, created_by=actor, created_at=timezone.now(),
     )  # fmt: skip
-    record._history_user = actor  # type: ignore[attr-defined]
+    history_attribute(record, user=actor)
     record.save()
     report.status, report.settlement = ReportStatus.SETTLED, settlement
-    report._history_user = actor  # type: ignore[attr-defined]
-    report._change_reason = _("settled in %(period)s") % {"period": settlement.period_label}  # type: ignore[attr-defined]
+    history_attribute(
+        report, user=actor, reason=_("settled in %(period)s") % {"period": settlement.period_label}
+    )
     report.save(update_fields=["status", "settlement"])
 
 
@@ -110,8 +115,7 @@ def _record_totals(settlement: Settlement, actor: User | None) -> None:
     settlement.total_amount = fen_sum(sums["amount"])
     settlement.total_share = fen_sum(sums["share"])
     settlement.total_retained = fen_sum(sums["retained"])
-    settlement._history_user = actor  # type: ignore[attr-defined]
-    settlement._change_reason = _("settled")  # type: ignore[attr-defined]
+    history_attribute(settlement, user=actor, reason=_("settled"))
     settlement.save()
 
 
@@ -151,7 +155,6 @@ def revenue_share_adjust(
         amount=difference, ratio=original.ratio, share=split.share, retained=split.retained,
         adjusts=original, reason=reason, created_by=actor, created_at=timezone.now(),
     )  # fmt: skip
-    adjustment._history_user = actor  # type: ignore[attr-defined]
-    adjustment._change_reason = reason  # type: ignore[attr-defined]
+    history_attribute(adjustment, user=actor, reason=reason)
     adjustment.save()
     return adjustment

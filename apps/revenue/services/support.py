@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.errors import NotAllowed
+from apps.core.history import history_attribute
 from apps.organisations.models import Operator
 
 from ..choices import SupportOutcome
@@ -117,7 +118,7 @@ def _decide(certification: CertifiedTransactionAmount, actor: User | None) -> Su
         cumulative=earlier + support, first_qualified_year=first.year,
         first_qualified_on=first.certified_on, computed_by=actor, computed_at=timezone.now(),
     )  # fmt: skip
-    record._history_user = actor  # type: ignore[attr-defined]
+    history_attribute(record, user=actor)
     try:
         with transaction.atomic():
             record.save()

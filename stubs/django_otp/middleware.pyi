@@ -1,0 +1,9 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+def is_verified(user: object) -> bool: ...
+
+class OTPMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None: ...
+    def __call__(self, request: HttpRequest) -> HttpResponse: ...

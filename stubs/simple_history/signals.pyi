@@ -1,0 +1,6 @@
+from django.dispatch import Signal
+
+pre_create_historical_record: Signal
+post_create_historical_record: Signal
+pre_create_historical_m2m_records: Signal
+post_create_historical_m2m_records: Signal
