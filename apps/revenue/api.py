@@ -8,7 +8,6 @@ must not count it.
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
@@ -29,9 +28,8 @@ from apps.authorizations.models import Authorization
 from apps.core.api_errors import ERROR_SCHEMA, ApiError, bad_parameter
 from apps.core.api_routing import MethodRoute
 
-from . import services
+from . import selectors, services
 from .choices import ReportStatus
-from .models import RevenueReport
 from .money import BadPeriod, parse_period, period_label
 
 
@@ -100,14 +98,6 @@ class RevenueReportListApi(OperatorApiView):
 
     endpoint = "revenue_reports"
 
-    def reports(self, key: ApiKey) -> QuerySet[RevenueReport]:
-        reports = RevenueReport.objects.filter(
-            operator_id=key.operator_id, authorization__in=authorizations_in_key_scope(key=key)
-        )
-        return reports.select_related("authorization__entry", "settlement").order_by(
-            "-period", "authorization_id"
-        )
-
     @extend_schema(
         tags=["operator"],
         operation_id="revenue_reports_list",
@@ -121,7 +111,7 @@ class RevenueReportListApi(OperatorApiView):
         },
     )
     def get(self, request: Request) -> Response:
-        reports = self.reports(request_api_key(request))
+        reports = selectors.revenue_reports_of_key(key=request_api_key(request))
         if "period" in request.query_params:
             try:
                 reports = reports.filter(period=parse_period(request.query_params["period"]))

@@ -17,7 +17,8 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 
 from apps.accounts.models import User
-from apps.api.models import UsageRecord
+from apps.api.models import ApiKey, UsageRecord
+from apps.api.selectors import authorizations_in_key_scope
 from apps.authorizations.models import Authorization, AuthorizationQuerySet
 from apps.organisations.models import Operator
 
@@ -123,6 +124,17 @@ def report_of_operator(*, user: User, pk: int) -> RevenueReport:
     if report is None:
         raise Http404
     return report
+
+
+def revenue_reports_of_key(*, key: ApiKey) -> QuerySet[RevenueReport]:
+    """An API key's reports: its operator's, within the key's authorizations if it is limited;
+    newest month first."""
+    reports = RevenueReport.objects.filter(
+        operator_id=key.operator_id, authorization__in=authorizations_in_key_scope(key=key)
+    )
+    return reports.select_related("authorization__entry", "settlement").order_by(
+        "-period", "authorization_id"
+    )
 
 
 def share_records_of_report(*, report: RevenueReport) -> QuerySet[RevenueShareRecord]:
