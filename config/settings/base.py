@@ -222,6 +222,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["quiet_outage"]},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # The pool would log every failed reconnection; apps/core/outage.py logs the outage once.
+    "loggers": {"psycopg.pool": {"level": "ERROR"}},
 }
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
