@@ -22,8 +22,8 @@ from django.http import HttpResponseBase, StreamingHttpResponse
 
 
 class Delivery:
-    def __init__(self, *, streaming: bool) -> None:
-        self.body_finished = not streaming  # a streaming body is finished once exhausted
+    def __init__(self) -> None:
+        self.body_finished = True  # until a watched streaming body starts
         self.interrupted = False
 
     @property
@@ -32,14 +32,21 @@ class Delivery:
 
 
 def response_delivery(response: HttpResponseBase) -> Delivery:
-    """The response's delivery, watched from now on (once per response)."""
+    """The response's delivery, watched from now on (once per response).
+
+    A file the WSGI server sends itself (a ``FileResponse`` through ``wsgi.file_wrapper``, often
+    by sendfile) and an async body (ASGI) cannot be watched here: they count as delivered."""
     delivery: Delivery | None = getattr(response, "_delivery", None)
     if delivery is not None:
         return delivery
-    delivery = Delivery(streaming=response.streaming)
-    if isinstance(response, StreamingHttpResponse):
+    delivery = Delivery()
+    if (
+        isinstance(response, StreamingHttpResponse)
+        and getattr(response, "file_to_stream", None) is None
+    ):
         content = response.streaming_content
-        if isinstance(content, Iterator):  # an async body is served by ASGI, not watched here
+        if isinstance(content, Iterator):
+            delivery.body_finished = False
             response.streaming_content = _watched(content, delivery)
     response._delivery = delivery  # type: ignore[attr-defined]  # read by the WSGI wrapper
     return delivery

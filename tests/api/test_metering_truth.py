@@ -6,6 +6,7 @@ The database is made unreachable for the usage write alone by making its stateme
 psycopg raises when PostgreSQL shuts down (SQLSTATE 57P01), wrapped by Django as it does.
 """
 
+import io
 import logging
 import socket
 import time
@@ -18,6 +19,7 @@ import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import OperationalError, close_old_connections
+from django.http import FileResponse
 from django.test import Client, RequestFactory
 from django.urls import path
 from django.utils import timezone
@@ -270,6 +272,12 @@ def test_a_stream_closed_before_its_end_is_not_delivered(_test_connection_kept):
     assert len(b"".join(whole).splitlines()) == 100
     whole.close()
     assert delivery.delivered
+
+
+def test_a_file_the_server_sends_itself_counts_as_delivered():
+    # gunicorn sends it through wsgi.file_wrapper: nothing here sees the chunks go.
+    response = FileResponse(io.BytesIO(b"code\r\nC001\r\n"), filename="rows.csv")
+    assert response_delivery(response).delivered
 
 
 @pytest.mark.urls(__name__)
