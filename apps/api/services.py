@@ -5,7 +5,14 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.db.models import Model, sql
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -235,10 +242,15 @@ def usage_buffer_flush() -> int:
         return 0
     try:
         _pending_write(pending)
-    except BaseException as error:
+    except (OperationalError, InterfaceError) as error:
+        if not is_database_unavailable(error):
+            return _pending_refused(pending)
         usage_buffer.give_back(pending)
-        if isinstance(error, OperationalError | InterfaceError) and is_database_unavailable(error):
-            return 0
+        return 0
+    except DatabaseError:
+        return _pending_refused(pending)
+    except BaseException:
+        usage_buffer.give_back(pending)
         raise
     if pending.lost is not None:
         logger.error(
@@ -248,6 +260,12 @@ def usage_buffer_flush() -> int:
             pending.lost.last_at.isoformat(),
         )
     return len(pending.records)
+
+
+def _pending_refused(pending: Pending) -> int:
+    logger.exception("buffered usage records refused by the database; counted as lost")
+    usage_buffer.drop(pending)
+    return 0
 
 
 def _pending_write(pending: Pending) -> None:

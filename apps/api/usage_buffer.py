@@ -79,21 +79,28 @@ class UsageBuffer:
             kept = merged[: settings.API_USAGE_BUFFER_SIZE]
             self._records = deque(kept)
             self._count_lost([fields["created_at"] for fields in merged[len(kept) :]])
-            if pending.lost is not None:
-                self._lost += pending.lost.count
-                self._first_lost_at = min(
-                    pending.lost.first_at, self._first_lost_at or pending.lost.first_at
-                )
-                self._last_lost_at = max(
-                    pending.lost.last_at, self._last_lost_at or pending.lost.last_at
-                )
+            self._merge_lost(pending.lost)
+
+    def _merge_lost(self, lost: Lost | None) -> None:
+        if lost is not None:
+            self._lost += lost.count
+            self._first_lost_at = min(lost.first_at, self._first_lost_at or lost.first_at)
+            self._last_lost_at = max(lost.last_at, self._last_lost_at or lost.last_at)
+
+    def drop(self, pending: Pending) -> None:
+        """A flush the database refused for its values, not for an outage: trying again would
+        fail again and block every later record, so its records are counted as lost instead."""
+        with self._lock:
+            self._count_lost([fields["created_at"] for fields in pending.records])
+            self._merge_lost(pending.lost)
 
     def _count_lost(self, times: list[datetime]) -> None:
         if not times:
             return
         if not self._lost:  # once per incident; the count follows when it is written
             logger.error(
-                "usage buffer full (%d records): further usage records are counted as lost",
+                "usage buffer full (%d records) or records refused: usage records are now "
+                "counted as lost",
                 settings.API_USAGE_BUFFER_SIZE,
             )
         self._lost += len(times)

@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
-from django.db import OperationalError, close_old_connections
+from django.db import OperationalError, close_old_connections, transaction
 from django.http import FileResponse
 from django.test import Client, RequestFactory
 from django.urls import path
@@ -214,6 +214,23 @@ def test_a_flush_that_fails_keeps_the_oldest_records_within_the_bound(settings):
     ]
     assert again.lost is not None
     assert again.lost.count == 1
+
+
+def test_records_the_database_refuses_are_counted_as_lost_not_retried_forever(db):
+    called_at = timezone.now() - timedelta(minutes=5)
+    services.usage_record_or_buffer(fields=_fields(called_at), database_down=True)
+    refused = {**_fields(called_at + timedelta(seconds=1)), "endpoint": "x" * 41}  # too long
+    services.usage_record_or_buffer(fields=refused, database_down=True)
+    with transaction.atomic():  # the refused INSERT aborts only this block, as a request's would
+        assert services.usage_buffer_flush() == 0
+    assert services.usage_buffer_flush() == 0  # what is written is the count, once
+    lost = LostUsage.objects.get()
+    assert (lost.count, lost.first_lost_at, lost.last_lost_at) == (
+        2,
+        called_at,
+        called_at + timedelta(seconds=1),
+    )
+    assert not usage_buffer.pending
 
 
 def _fields(moment: Any) -> dict[str, Any]:
