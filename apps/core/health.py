@@ -15,6 +15,8 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
+from .outage import breaker, pools_reset
+
 logger = logging.getLogger(__name__)
 
 # name → check; a check answers (ready?, what it found).
@@ -53,6 +55,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
+    if breaker.pools_due_for_reset():  # after an outage: try with fresh connections
+        pools_reset()
     results = {"database": _database()}
     if results["database"][0]:
         results.update((name, check()) for name, check in _checks.items())

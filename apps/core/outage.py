@@ -17,6 +17,7 @@ Apps above this one learn of every 503 answered here through ``unavailable_liste
 meters them: a call refused in an outage still leaves a usage record).
 """
 
+import contextlib
 import logging
 import sys
 import threading
@@ -25,7 +26,7 @@ from collections.abc import Callable
 
 import psycopg
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -62,6 +63,16 @@ class Breaker:
         self.refused = 0
         self._open_until = 0.0
         self._since = 0.0
+        self._pools_reset_at = 0.0
+
+    def pools_due_for_reset(self) -> bool:
+        """True for one request per DATABASE_RETRY_SECONDS while failures are counted."""
+        with self._lock:
+            now = time.monotonic()
+            if not self.failures or now < self._pools_reset_at:
+                return False
+            self._pools_reset_at = now + settings.DATABASE_RETRY_SECONDS
+            return True
 
     def is_open(self) -> bool:
         with self._lock:
@@ -95,10 +106,29 @@ class Breaker:
                     self.refused,
                 )
             self.failures = self.refused = 0
-            self._open_until = 0.0
+            self._open_until = self._pools_reset_at = 0.0
 
 
 breaker = Breaker()
+_pools_lock = threading.Lock()
+
+
+def pools_reset() -> None:
+    """Start every PostgreSQL connection pool afresh.
+
+    A pool whose reconnections kept failing waits longer and longer (up to minutes) before it
+    tries again, so after an outage requests would time out against a database that is back.
+    A new pool connects at once: the first request allowed to try after a failure gets a
+    connection as soon as the server answers. Connections in use are closed when returned.
+    """
+    with _pools_lock:
+        for alias in connections:
+            database = connections[alias]  # the pools are shared by every thread's wrapper
+            pools = getattr(database, "_connection_pools", {})
+            if database.vendor == "postgresql" and alias in pools:
+                with contextlib.suppress(KeyError):
+                    pools.pop(alias).close(timeout=0)
+
 
 # Called with the request and its 503 for every one answered here; registered at start-up by the
 # apps that must know (AppConfig.ready), since this module may not import them. A listener must
@@ -135,6 +165,8 @@ class DatabaseOutageMiddleware:
         probe = request.path.startswith(PROBE_PATHS)
         if not probe and breaker.is_open():
             return unavailable_response(request)
+        if not probe and breaker.pools_due_for_reset():
+            pools_reset()
         response = self.get_response(request)
         if not probe and not getattr(request, "_database_outage", False):
             breaker.succeeded()

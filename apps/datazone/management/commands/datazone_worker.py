@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
+from apps.core.outage import pools_reset
 from apps.datazone import services
 from apps.datazone.models import DataVersion
 
@@ -105,6 +106,8 @@ class Command(BaseCommand):
         if not connection.in_atomic_block:
             with contextlib.suppress(DatabaseError):
                 connection.close()  # never reuse a connection that failed
+            if isinstance(error, DatabaseError):
+                pools_reset()  # a pool backing off would keep the worker waiting after the outage
 
     def _recover(self) -> None:
         recovered = services.data_versions_recover_abandoned()
