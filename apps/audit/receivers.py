@@ -14,7 +14,6 @@ the business records (simple-history) still have it.
 
 import json
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
@@ -29,14 +28,14 @@ from apps.accounts.models import User
 
 from .models import EventKind
 from .registry import history_entry_for
-from .services import ObjectRef, audit_record
+from .services import ObjectRef, audit_record, audit_record_on_commit
 
 # Details are data, not prose: stored in English words whatever the staff member's language.
 ACTIONS = {ADDITION: "addition", CHANGE: "change", DELETION: "deletion"}
 
 
 def _after_commit(**entry: Any) -> None:
-    transaction.on_commit(partial(audit_record, **entry), robust=True)
+    audit_record_on_commit(**entry)
 
 
 def _later(function: Callable[[], object]) -> None:

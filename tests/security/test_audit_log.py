@@ -25,6 +25,7 @@ from apps.cdo import services as cdo_services
 from tests.factories import UserFactory
 
 from .conftest import verified_client
+from .test_every_service_audited import RECIPES
 
 
 def _chain(n: int, actor=None) -> list[AuditEvent]:
@@ -461,6 +462,8 @@ def test_every_kind_has_a_producer():
         EventKind.PERMISSION_GRANTED, EventKind.PERMISSION_REMOVED, EventKind.DATA_EXPORTED,
         EventKind.ADMIN_CHANGE, EventKind.CATALOG_ENTRY_DECIDED,
     }  # fmt: skip
+    # and every kind a service's recipe expects (tests/security/test_every_service_audited.py)
+    tested |= {kind for kind, _recipe in RECIPES.values()}
     assert tested == set(EventKind)
 
 
