@@ -175,7 +175,7 @@ def test_details_never_keep_secrets(db):
     assert event.hash == event.compute_hash()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writers_keep_one_chain():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers itself; the row lock is PostgreSQL's")
