@@ -45,6 +45,20 @@ class EventKind(models.TextChoices):
     DATA_EXPORTED = "data_exported", _("data exported")
     ADMIN_CHANGE = "admin_change", _("change in the admin")
     CATALOG_ENTRY_DECIDED = "catalog_entry_decided", _("catalog entry decision")
+    CATALOG_ENTRY_CHANGED = "catalog_entry_changed", _("catalog entry drafted or submitted")
+    SCENARIO_CREATED = "scenario_created", _("application scenario described")
+    QUALIFICATION_SUBMITTED = "qualification_submitted", _("qualification submitted")
+    APPLICATION_SUBMITTED = "application_submitted", _("application submitted")
+    DATA_VERSION_CHANGED = "data_version_changed", _("data version changed")
+    OPERATOR_CREATED = "operator_created", _("operator created")
+    REVENUE_REPORT_CHANGED = "revenue_report_changed", _("revenue report submitted or reviewed")
+    SETTLEMENT_RUN = "settlement_run", _("revenue settled")
+    REVENUE_SHARE_ADJUSTED = "revenue_share_adjusted", _("revenue share adjusted")
+    TRANSACTION_SUPPORT_GRANTED = (
+        "transaction_support_granted",
+        _("large-transaction support granted"),
+    )
+    TWOFACTOR_PASSED = "twofactor_passed", _("two-factor check passed")
 
 
 class AuditLogIsAppendOnly(Exception):

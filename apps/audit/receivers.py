@@ -14,13 +14,12 @@ the business records (simple-history) still have it.
 
 import json
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record
@@ -29,14 +28,14 @@ from apps.accounts.models import User
 
 from .models import EventKind
 from .registry import history_entry_for
-from .services import ObjectRef, audit_record
+from .services import ObjectRef, audit_record, audit_record_on_commit
 
 # Details are data, not prose: stored in English words whatever the staff member's language.
 ACTIONS = {ADDITION: "addition", CHANGE: "change", DELETION: "deletion"}
 
 
 def _after_commit(**entry: Any) -> None:
-    transaction.on_commit(partial(audit_record, **entry), robust=True)
+    audit_record_on_commit(**entry)
 
 
 def _later(function: Callable[[], object]) -> None:
@@ -204,6 +203,76 @@ def on_admin_log(sender: Any, instance: LogEntry, created: bool, **kwargs: Any) 
     _later(write)
 
 
+def _names(model: type[models.Model], pks: set[Any]) -> dict[Any, str]:
+    from django.contrib.auth.models import Permission
+
+    if model is Permission:
+        rows = Permission.objects.filter(pk__in=pks).values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+        return {pk: f"{app_label}.{codename}" for pk, app_label, codename in rows}
+    return {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=pks)}
+
+
+def on_roles_changed(
+    sender: Any,
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    model: type[models.Model],
+    pk_set: set[Any] | None,
+    **kwargs: Any,
+) -> None:
+    """A user's groups or direct permissions, or a group's permissions, added or removed, from
+    the admin or from anywhere else: who holds which role is a security fact. One entry per
+    role, about its holder (the user; the group for a group's permissions)."""
+    field = _m2m_field(sender)
+    if field is None:
+        return
+    if action == "pre_clear":
+        # The set about to go: read now, recorded as removed once the clear has committed.
+        if reverse:
+            related = field.model._default_manager.filter(**{field.name: instance})
+        else:
+            related = getattr(instance, field.name).all()
+        pk_set = set(related.values_list("pk", flat=True))
+        action = "post_remove"
+    if action not in ("post_add", "post_remove") or not pk_set:
+        return
+    kind = EventKind.PERMISSION_GRANTED if action == "post_add" else EventKind.PERMISSION_REMOVED
+    request = _history_request()
+    holder_model, role_model = field.model, field.related_model
+    # Forward: the instance holds the roles in pk_set; reverse: the instance is the one role.
+    pairs = [(pk, instance.pk) if reverse else (instance.pk, pk) for pk in sorted(pk_set)]
+
+    def write() -> None:
+        holders = {pk: holder_model._default_manager.filter(pk=pk).first() for pk, _ in pairs}
+        roles = _names(role_model, {role for _, role in pairs})
+        for holder_pk, role_pk in pairs:
+            holder = holders[holder_pk] or ObjectRef(holder_model._meta.label_lower, str(holder_pk))
+            audit_record(
+                kind=kind,
+                request=request,
+                obj=holder,
+                details={
+                    "change": action.removeprefix("post_"),
+                    "name": roles.get(role_pk, str(role_pk)),
+                    "model": role_model._meta.label_lower,
+                },
+            )
+
+    _later(write)
+
+
+def _m2m_field(through: type[models.Model]) -> Any:
+    from django.contrib.auth.models import Group
+
+    for owner, name in ((User, "groups"), (User, "user_permissions"), (Group, "permissions")):
+        if getattr(owner, name).through is through:
+            return owner._meta.get_field(name)
+    return None
+
+
 def on_device_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     if not instance.confirmed:  # an abandoned set-up, not a change of the user's 2FA
         return
@@ -230,3 +299,11 @@ def connect() -> None:
     post_create_historical_record.connect(on_history_record, dispatch_uid="audit_history")
     post_save.connect(on_admin_log, sender=LogEntry, dispatch_uid="audit_admin_log")
     post_delete.connect(on_device_deleted, sender=TOTPDevice, dispatch_uid="audit_totp_deleted")
+    from django.contrib.auth.models import Group
+
+    for through, name in (
+        (User.groups.through, "groups"),
+        (User.user_permissions.through, "user_permissions"),
+        (Group.permissions.through, "group_permissions"),
+    ):
+        m2m_changed.connect(on_roles_changed, sender=through, dispatch_uid=f"audit_roles_{name}")

@@ -9,6 +9,7 @@ another transaction (apps/audit/receivers.py) call it from ``transaction.on_comm
 import json
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -122,6 +123,21 @@ def audit_record(
     head.sequence, head.last_hash = event.sequence, event.hash
     head.save(update_fields=["sequence", "last_hash"])
     return event
+
+
+def audit_record_on_commit(
+    *,
+    kind: str,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+    obj: models.Model | ObjectRef | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """``audit_record`` once the current transaction commits: an action that rolls back leaves
+    no entry, and the chain head is not held for the rest of the action's transaction. A failing
+    audit write is logged, never turned into the action's error (``robust``)."""
+    entry = partial(audit_record, kind=kind, actor=actor, request=request, obj=obj, details=details)
+    transaction.on_commit(entry, robust=True)
 
 
 class AuditChainBroken(Exception):

@@ -7,6 +7,9 @@ class DatazoneConfig(AppConfig):
     verbose_name = _("Data zone")
 
     def ready(self) -> None:
+        from .audit import audit_hooks_register
+
+        audit_hooks_register()
         from apps.core.health import readiness_check
 
         from .services import worker_alive

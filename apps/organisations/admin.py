@@ -3,6 +3,8 @@ from typing import Any, ClassVar
 from django.contrib import admin
 from django.http import HttpRequest
 
+from apps.core.access import signed_in_user
+
 from . import services
 from .models import Bureau, Department, Operator
 
@@ -41,7 +43,7 @@ class OperatorAdmin(admin.ModelAdmin):
         # admin goes on (history message, redirect) with the form's object, now the saved one.
         created = services.operator_create(
             name=obj.name, credit_code=obj.credit_code, contact_email=obj.contact_email,
-            is_active=obj.is_active,
+            is_active=obj.is_active, actor=signed_in_user(request),
         )  # fmt: skip
         obj.pk, obj.group = created.pk, created.group
         obj._state.adding, obj._state.db = False, created._state.db

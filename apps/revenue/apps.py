@@ -7,4 +7,7 @@ class RevenueConfig(AppConfig):
     verbose_name = _("Revenue")
 
     def ready(self) -> None:
+        from .audit import audit_hooks_register
+
+        audit_hooks_register()
         from . import checks  # noqa: F401 - registers the fee rule check

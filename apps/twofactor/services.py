@@ -119,4 +119,12 @@ def second_factor_verify(*, user: User, code: str, request: HttpRequest | None =
             obj=user,
             details={"change": "recovery code used", "codes_left": recovery_codes_left(user=user)},
         )
+    else:
+        audit_record(
+            kind=EventKind.TWOFACTOR_PASSED,
+            actor=user,
+            request=request,
+            obj=user,
+            details={"method": method},
+        )
     return device

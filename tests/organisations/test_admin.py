@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
 
+from apps.accounts.models import User
 from apps.organisations import services
 from apps.organisations.models import Operator
 
@@ -27,7 +28,9 @@ def test_adding_an_operator_goes_through_operator_create(admin_client, calls):
     data = {"name": "好公司", "credit_code": CODE, "contact_email": "a@example.cn"}
     response = admin_client.post(ADD, {**data, "_continue": "1"})  # "save and continue editing"
     operator = Operator.objects.get()
-    assert calls == [{**data, "is_active": False}]  # an unticked checkbox is not sent
+    assert calls == [
+        {**data, "is_active": False, "actor": User.objects.get(username="admin")}
+    ]  # an unticked checkbox is not sent
     assert operator.group.name == f"operator:{CODE}"
     assert response.url == f"/admin/organisations/operator/{operator.pk}/change/"
     entry = LogEntry.objects.get()

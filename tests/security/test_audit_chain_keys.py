@@ -233,7 +233,7 @@ def test_a_log_without_checkpoints_says_so(db):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="database roles are PostgreSQL's")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_application_role_can_append_but_never_change_or_delete():
     _chain(2)
     role = f"audit_test_{uuid.uuid4().hex[:12]}"
