@@ -59,6 +59,7 @@ class EventKind(models.TextChoices):
         _("large-transaction support granted"),
     )
     TWOFACTOR_PASSED = "twofactor_passed", _("two-factor check passed")
+    COMBINATION_RULE_CHANGED = "combination_rule_changed", _("combination rule set")
 
 
 class AuditLogIsAppendOnly(Exception):

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, User
+from apps.audit.models import EventKind
+from apps.audit.services import audit_record
 from apps.cdo.selectors import is_active_cdo
 from apps.core.errors import IllegalTransition, NotAllowed
 from apps.core.history import history_attribute
@@ -270,4 +272,10 @@ def catalog_field_tags_set(
         history_attribute(field, user=actor, reason=reason or _("tags changed"))
         field.save(update_fields=["tags"])
         changed.append(field)
+    if changed:
+        audit_record(
+            kind=EventKind.CATALOG_ENTRY_CHANGED, actor=actor, obj=entry,
+            details={"step": "fields_tagged", "reason": reason,
+                     "tags": {field.name: field.tags for field in changed}},
+        )  # fmt: skip
     return changed

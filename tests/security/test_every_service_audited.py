@@ -26,7 +26,7 @@ from apps.api import services as api_services
 from apps.audit import services as audit_services
 from apps.audit.models import AuditEvent, EventKind
 from apps.authorizations import services as authorization_services
-from apps.authorizations.models import Authorization, QualificationType
+from apps.authorizations.models import Authorization, CombinationRule, QualificationType
 from apps.catalog import services as catalog_services
 from apps.cdo import services as cdo_services
 from apps.datazone import services as datazone_services
@@ -61,6 +61,7 @@ NOT_STATE_CHANGING = {
     "revenue.one_year_after",  # date arithmetic
     "revenue.first_qualification",  # read
     "revenue.support_window_end",  # date arithmetic
+    "authorizations.aggregation_check",  # raises on a forbidden or unjustified combination
 }
 
 # Steps of the services below, called only by them: their recipes cover what these write.
@@ -68,6 +69,9 @@ BUILDING_BLOCKS = {
     "datazone.create_version",  # data_version_upload, data_version_load_file
     "datazone.move_version",  # data_version_rollback, data_versions_archive, the loader
     "datazone.data_version_file_discarded",  # the loader's refusal of a file
+    "authorizations.operator_lock",  # SELECT … FOR UPDATE for application_approve
+    # application_approve's entry for a justified combination (the confirm recipe's world).
+    "authorizations.aggregation_approval_record",
 }
 
 # State-changing, deliberately not on the audit log: operational bookkeeping, no decision and no
@@ -80,11 +84,14 @@ NOT_AUDITED = {
     "api.count_call",
     "api.metering_execute",
     "api.usage_record",
+    "api.usage_record_or_buffer",  # the same, kept in memory while the database is away
+    "api.usage_buffer_flush",  # writes those records once it is back
     # The worker's own housekeeping; the upload and every change of the live rows are recorded.
     "datazone.worker_heartbeat_record",  # liveness, for the readiness check
     "datazone.data_version_claim_next",  # queued → loading, by the worker
     "datazone.data_versions_recover_abandoned",  # a dead worker's load marked refused
     "datazone.data_versions_failed_files_delete",  # files of refused uploads removed
+    "datazone.data_version_indexes_upgrade",  # indexes rebuilt; the rows do not change
     # Signs the newest entry into a checkpoint kept outside the database: about the log itself.
     "audit.audit_checkpoint_create",
     # An unconfirmed authenticator is no change of the user's 2FA; its confirmation is recorded.
@@ -262,6 +269,86 @@ def _(get: Get):
     application, approver = get("recommended"), get("approver")
     return lambda: authorization_services.application_reject(
         application=application, actor=approver, reason="不符合"
+    )
+
+
+# Aggregation risk: a rule that needs a justification, and an application that would complete it.
+TAGGED = [{"name": "citizen_id", "label": "身份证号", "data_type": "string",
+           "sensitivity": "personal", "tags": ["personal_identifier"]}]  # fmt: skip
+HEALTH = [{"name": "diagnosis", "label": "诊断", "data_type": "string",
+           "sensitivity": "sensitive_personal", "tags": ["health"]}]  # fmt: skip
+
+
+def _rule(get: Get, effect: str = "needs_justification") -> CombinationRule:
+    rule = CombinationRule(name="身份与健康", tags=["personal_identifier", "health"], effect=effect)
+    authorization_services.combination_rule_save(rule=rule, actor=get("approver"))
+    return rule
+
+
+def _application_completing_a_rule(get: Get) -> Any:
+    made = {}
+    for name, fields in (("identity", TAGGED), ("health", HEALTH)):
+        made[name] = make_entry(
+            department=get("department"), actor=get("department_member"), status="published",
+            reviewer=get("reviewer"), fields=fields, title=f"条目{name}",
+        )  # fmt: skip
+    for name, field in (("identity", "citizen_id"), ("health", "diagnosis")):
+        application = apply(get("qualified"), get("operator_member"), made[name], get("scenario"),
+                            requested_fields=[field])  # fmt: skip
+        authorization_services.application_department_opinion(
+            application=application, actor=get("department_admin"), agree=True
+        )
+        authorization_services.application_recommend(
+            application=application, actor=get("reviewer"), recommendation="approve"
+        )
+        if name == "identity":
+            authorization_services.application_approve(
+                application=application, actor=get("approver"),
+                scope=scope(allowed_fields=[field]), agreement=AGREEMENT,
+            )  # fmt: skip
+    _rule(get)
+    return application
+
+
+def _second_approver(get: Get) -> Any:
+    return UserFactory(username="approver2", bureau=get("approver").bureau, is_staff=True,
+                       organisation_role="member", groups=["approver"])  # fmt: skip
+
+
+@recipe("authorizations.combination_rule_save", EventKind.COMBINATION_RULE_CHANGED)
+def _(get: Get):
+    get("approver")
+    return lambda: _rule(get, "forbidden")
+
+
+@recipe("authorizations.aggregation_justification_propose", EventKind.APPLICATION_DECIDED)
+def _(get: Get):
+    application, approver = _application_completing_a_rule(get), get("approver")
+    return lambda: authorization_services.aggregation_justification_propose(
+        application=application, actor=approver, text="慢病随访须关联到人"
+    )
+
+
+@recipe("authorizations.aggregation_justification_confirm", EventKind.APPLICATION_DECIDED)
+def _(get: Get):
+    application = _application_completing_a_rule(get)
+    authorization_services.aggregation_justification_propose(
+        application=application, actor=get("approver"), text="慢病随访须关联到人"
+    )
+    second = _second_approver(get)
+    return lambda: authorization_services.aggregation_justification_confirm(
+        application=application, actor=second
+    )
+
+
+@recipe("catalog.catalog_field_tags_set", EventKind.CATALOG_ENTRY_CHANGED)
+def _(get: Get):
+    entry = make_entry(department=get("department"), actor=get("department_member"),
+                       status="published", reviewer=get("reviewer"))  # fmt: skip
+    field = entry.fields.order_by("pk").first()
+    reviewer = get("reviewer")
+    return lambda: catalog_services.catalog_field_tags_set(
+        entry=entry, actor=reviewer, tags={field.name: ["exact_location"]}
     )
 
 

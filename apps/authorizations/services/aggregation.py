@@ -44,6 +44,11 @@ def combination_rule_save(*, rule: CombinationRule, actor: User, reason: str = "
     rule.full_clean()
     history_attribute(rule, user=actor, reason=reason)
     rule.save()
+    audit_record(
+        kind=EventKind.COMBINATION_RULE_CHANGED, actor=actor, obj=rule,
+        details={"name": rule.name, "tags": rule.tags, "effect": rule.effect,
+                 "active": rule.active, "reason": reason},
+    )  # fmt: skip
 
 
 def _rule_names(triggered: list[TriggeredRule]) -> str:
