@@ -15,6 +15,7 @@ from apps.organisations.models import Bureau
 
 from . import dcat
 from .filters import CatalogEntryFilter, catalog_facets
+from .sections import entry_page_sections
 from .selectors import catalog_entries_public, catalog_entry_public
 
 PAGE_SIZE = 50
@@ -37,7 +38,8 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
 
 def catalog_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     entry = catalog_entry_public(identifier=identifier)
-    return render(request, "catalog/public/detail.html", {"entry": entry})
+    context = {"entry": entry, "sections": entry_page_sections(request, entry)}
+    return render(request, "catalog/public/detail.html", context)
 
 
 def _bureau_name() -> str:

@@ -88,9 +88,9 @@ def test_a_backup_restores_into_a_new_database_and_verifies(
     assert verified.returncode == 0, verified.stderr
     with translation.override(settings.LANGUAGE_CODE):  # the command speaks the site's language
         complete = _("The restore is complete: %(summary)s") % {"summary": ""}
-        short_table = _("%(version)s: %(rows)s rows in its table, %(recorded)s recorded at loading") % {
-            "version": version, "rows": 6, "recorded": 7
-        }
+        short_table = _(
+            "%(version)s: %(rows)s rows in its table, %(recorded)s recorded at loading"
+        ) % {"version": version, "rows": 6, "recorded": 7}
     assert complete.strip() in verified.stdout
 
     # A restore that lost a file, and a data-zone table missing rows, are named.
