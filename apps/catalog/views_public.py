@@ -16,7 +16,7 @@ from apps.organisations.models import Bureau
 from . import dcat
 from .filters import CatalogEntryFilter, catalog_facets
 from .sections import entry_page_sections
-from .selectors import catalog_entries_public, catalog_entry_public
+from .selectors import catalog_download_formats, catalog_entries_public, catalog_entry_public
 
 PAGE_SIZE = 50
 EXPORT_CACHE_SECONDS = 15 * 60
@@ -25,11 +25,15 @@ EXPORT_CACHE_SECONDS = 15 * 60
 def catalog_list(request: HttpRequest) -> HttpResponse:
     filterset = CatalogEntryFilter(request.GET, queryset=catalog_entries_public())
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    formats = catalog_download_formats(entry_ids=[entry.pk for entry in page])
     context = {
         "filterset": filterset,
         "facets": catalog_facets(filterset=filterset),
         "page_obj": page,
         "query": filterset.form.cleaned_data.get("q") or "",
+        "downloadable": filterset.form.cleaned_data.get("downloadable") is True,
+        # Each entry of the page with the formats anyone may download it in (open data).
+        "cards": [(entry, formats.get(entry.pk, [])) for entry in page],
     }
     # A hand-made URL with an unknown value: say which parameter, list without it.
     status = 400 if filterset.errors else 200

@@ -26,6 +26,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = "#,##0.00"
+# Rows of data an Excel sheet holds: 1,048,576 rows, the header included.
+XLSX_MAX_ROWS = 1_048_575
 
 
 def is_formula_like(value: Any) -> bool:

@@ -20,6 +20,7 @@ from apps.api.query import quote
 from apps.catalog.choices import Openness, Status
 from apps.catalog.models import CatalogEntry
 from apps.catalog.selectors import catalog_entries_public
+from apps.core import exports
 from apps.datazone.selectors import LiveTable, live_table_for
 from apps.datazone.storage import ROW_COLUMN, Column
 
@@ -28,8 +29,7 @@ from .models import API_FORMATS, DOWNLOAD_FORMATS, OpenDataUse
 PREVIEW_ROWS = 20
 # Rows fetched from the server-side cursor at a time: memory stays flat whatever the table.
 FETCH_ROWS = 2000
-# Excel's sheet holds 1,048,576 rows, the header included.
-XLSX_MAX_ROWS = 1_048_575
+XLSX_MAX_ROWS = exports.XLSX_MAX_ROWS
 USAGE_DAYS = 30
 
 

@@ -77,3 +77,11 @@ def closed_entry(department, department_member, reviewer, tmp_path):
     )  # fmt: skip
     load_rows(entry, make_rows(10), tmp_path, name="closed.csv")
     return entry
+
+
+@pytest.fixture
+def open_entry_without_data(department, department_member, reviewer):
+    return make_entry(
+        department=department, actor=department_member, status="published", reviewer=reviewer,
+        fields=OPEN_FIELDS, openness="open", title="尚无数据的开放条目",
+    )  # fmt: skip
