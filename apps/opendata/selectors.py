@@ -15,6 +15,7 @@ from django.db.models import Count, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.api.access import Scope
 from apps.api.query import quote
 from apps.catalog.choices import Openness, Status
@@ -107,3 +108,18 @@ def open_data_usage_of_entries(
             figures["api_calls"] += row["calls"]
         figures["rows"] += row["rows"] or 0
     return {pk: OpenDataUsage(**figures) for pk, figures in counts.items()}
+
+
+def open_data_usage_of_department(*, user: User) -> list[tuple[CatalogEntry, OpenDataUsage]]:
+    """The department's own open entries with their uses of the last USAGE_DAYS days; another
+    department's, or a user outside any department, sees none."""
+    if user.department_id is None:
+        return []
+    entries = list(
+        CatalogEntry.objects.of_department(user.department_id)
+        .filter(openness=Openness.OPEN)
+        .only("pk", "identifier", "title")
+        .order_by("identifier")
+    )
+    usage = open_data_usage_of_entries(entry_ids=[entry.pk for entry in entries])
+    return [(entry, usage.get(entry.pk, OpenDataUsage())) for entry in entries]
