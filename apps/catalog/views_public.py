@@ -5,7 +5,7 @@ from hashlib import sha256
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from rdflib import Graph
 from apps.organisations.models import Bureau
 
 from . import dcat
+from .choices import Openness
 from .filters import CatalogEntryFilter, catalog_facets
 from .sections import entry_page_sections
 from .selectors import catalog_download_formats, catalog_entries_public, catalog_entry_public
@@ -54,9 +55,13 @@ def _bureau_name() -> str:
 
 def _export_key(serialize: Callable[[Graph], str], base_url: str, publisher_name: str) -> str:
     # Publishing or retiring an entry changes the count or the latest publication time.
+    # Data going live (or rolled back) changes which entries offer downloads: the sum of the
+    # live versions' ids changes with it (the join gives each entry one row per version).
     version = catalog_entries_public().aggregate(
-        count=Count("pk"), published=Max("published_at"), updated=Max("updated_at")
-    )
+        count=Count("pk", distinct=True), published=Max("published_at"),
+        updated=Max("updated_at"),
+        live=Sum("versions__pk", filter=Q(openness=Openness.OPEN, versions__is_live=True)),
+    )  # fmt: skip
     parts = (serialize.__name__, base_url, publisher_name, sorted(version.items()))
     return "catalog-dcat:" + sha256(repr(parts).encode()).hexdigest()
 
@@ -73,9 +78,11 @@ def _export(request: HttpRequest, serialize: Callable[[Graph], str]) -> str:
     body = cache.get(key)
     if body is None:
         entries = catalog_entries_public().iterator(chunk_size=500)
+        downloadable = set(catalog_entries_public().downloadable().values_list("pk", flat=True))
         graph = dcat.catalog_graph(
-            entries=entries, base_url=base_url, publisher_name=publisher_name
-        )
+            entries=entries, base_url=base_url, publisher_name=publisher_name,
+            downloadable=downloadable,
+        )  # fmt: skip
         body = serialize(graph)
         cache.set(key, body, EXPORT_CACHE_SECONDS)
     return body
