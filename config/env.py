@@ -120,6 +120,12 @@ def database_config(url: str, *, pool: bool, password: str = "") -> dict[str, An
         options = config.setdefault("OPTIONS", {})
         # Fail fast while the server is unreachable (apps/core/outage.py answers 503).
         options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 2, minimum=1))
+        # The data zone's tables are read far more than written and stay in memory: a random
+        # page costs about what a sequential one does, so PostgreSQL takes a (column, _row) index
+        # for a filtered keyset page instead of walking the primary key and discarding rows.
+        random_page_cost = env_str("DATABASE_RANDOM_PAGE_COST", "1.1")
+        if random_page_cost:
+            options.setdefault("options", f"-c random_page_cost={float(random_page_cost)}")
         if pool:
             options["pool"] = {
                 "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2, minimum=1),

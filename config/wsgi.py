@@ -2,5 +2,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from apps.core.delivery import DeliveryTrackingApplication
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
-application = get_wsgi_application()
+# Knows whether each response reached its client in full (metering charges only those).
+application = DeliveryTrackingApplication(get_wsgi_application())

@@ -7,6 +7,11 @@ class ApiConfig(AppConfig):
     verbose_name = _("Operator API")
 
     def ready(self) -> None:
+        from apps.core.outage import unavailable_listeners
+
         from .audit import audit_hooks_register
+        from .metering import usage_record_refused_by_outage
 
         audit_hooks_register()
+        if usage_record_refused_by_outage not in unavailable_listeners:
+            unavailable_listeners.append(usage_record_refused_by_outage)

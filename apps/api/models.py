@@ -93,6 +93,8 @@ class UsageRecord(models.Model):
     rows = models.PositiveIntegerField(default=0)
     cells = models.PositiveBigIntegerField(default=0)
     latency_ms = models.FloatField(default=0)
+    # The client had gone before the whole response was written: recorded, never charged.
+    disconnected = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -105,6 +107,24 @@ class UsageRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint} {self.status_code} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class LostUsage(models.Model):
+    """Calls that left no usage record: the in-memory buffer that keeps records while the
+    database is unreachable was full (``API_USAGE_BUFFER_SIZE``); written once it is back."""
+
+    count = models.PositiveBigIntegerField()
+    first_lost_at = models.DateTimeField()
+    last_lost_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lost usage records")
+        verbose_name_plural = _("lost usage records")
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.count} lost {self.first_lost_at:%Y-%m-%d %H:%M:%S}"
 
 
 class DailyUsage(models.Model):

@@ -18,7 +18,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from apps.catalog.choices import FieldType
-from apps.core.api_errors import ApiError, bad_parameter
+from apps.core.api_errors import ApiError, bad_parameter, invalid_cursor
 from apps.datazone.storage import Column
 
 from . import query
@@ -172,18 +172,17 @@ def cursor_dump(grant: Scope, ordering: Ordering, value: Any, row: int) -> str:
 
 
 def cursor_load(token: str, grant: Scope, ordering: Ordering) -> Position:
-    """The position a cursor stands for; a forged, altered or foreign cursor answers 400."""
+    """The position a cursor stands for; a forged, altered or foreign cursor answers 400
+    invalid_cursor, as the catalog's does."""
     try:
         version, name, value, row = signing.loads(token, salt=CURSOR_SALT)
         if version != grant.table.version.pk:
-            raise bad_parameter(
-                "cursor", _("The data changed since this cursor was made; start again.")
-            )
+            raise invalid_cursor(_("The data changed since this cursor was made; start again."))
         if name != ordering.name or not isinstance(row, int):
             raise ValueError(name)
         decoded = None if value is None else _DECODERS[value[0]](value[1])
     except (signing.BadSignature, ValueError, TypeError, KeyError, IndexError):
-        raise invalid_value("cursor") from None
+        raise invalid_cursor() from None
     return Position(decoded, row)
 
 

@@ -7,6 +7,7 @@ free-form objects: their keys are the dataset's granted field names.
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -156,9 +157,21 @@ class AggregateResultSerializer(serializers.Serializer):
     truncated = serializers.BooleanField(help_text=_("More groups exist than were returned."))
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "minProperties": 1,
+        "maxProperties": VERIFY_MAX_FIELDS,
+        "additionalProperties": {},
+    }
+)
+class MatchField(serializers.DictField):
+    """Granted field → value; at least one, at most VERIFY_MAX_FIELDS."""
+
+
 @extend_schema_serializer(component_name="Verify")  # "VerifyRequest" once split
 class VerifyInputSerializer(serializers.Serializer):
-    match = serializers.DictField(
+    match = MatchField(
         child=serializers.JSONField(allow_null=True),
         allow_empty=False,
         help_text=_("Granted field → value (null matches an empty value); all must hold."),
@@ -194,6 +207,16 @@ COMMON_ERRORS = {
     429: error(_("Too many requests, or the daily row quota is used up; see Retry-After.")),
 }
 
+RECORDS_ERRORS = {
+    **COMMON_ERRORS,
+    400: error(
+        _(
+            "A parameter is unknown, malformed or outside the grant (named in “field”), or the "
+            "cursor is not valid (code invalid_cursor)."
+        )
+    ),
+}
+
 RECORDS_RESPONSES = {
     (200, "application/json"): RecordsPageSerializer,
     (200, "text/csv"): OpenApiResponse(
@@ -207,6 +230,12 @@ RECORDS_RESPONSES = {
     ),
 }
 
+# A field name as the catalog allows it (apps.catalog.models.FIELD_NAME_PATTERN). Which names a
+# catalog entry has is its own data; a name it has not, or one outside the grant, answers 400.
+NAME = r"[a-z][a-z0-9_]{0,62}"
+METRIC = rf"(count|(sum|avg|min|max):{NAME})"
+FIELD_LIST = {"type": "string", "pattern": rf"^{NAME}(,{NAME})*$"}
+
 AUTHORIZATION_PARAMETER = OpenApiParameter(
     "authorization",
     OpenApiTypes.INT,
@@ -214,7 +243,10 @@ AUTHORIZATION_PARAMETER = OpenApiParameter(
 )
 FILTER_PARAMETER = OpenApiParameter(
     "filters",
-    {"type": "object", "additionalProperties": {"type": "string"}},
+    {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+    },
     style="form",
     explode=True,
     description=_(
@@ -225,28 +257,40 @@ FILTER_PARAMETER = OpenApiParameter(
 )
 RECORDS_PARAMETERS = [
     OpenApiParameter(
-        "fields", str, description=_("Comma-separated granted fields; default all granted.")
+        "fields",
+        FIELD_LIST,
+        description=_("Comma-separated granted fields; default all granted. Not empty."),
     ),
     OpenApiParameter(
         "ordering",
-        str,
+        {"type": "string", "pattern": rf"^-?{NAME}$"},
         description=_("A granted field, “-” first for descending; empty values come last."),
     ),
     OpenApiParameter(
         "page_size",
-        {"type": "integer", "minimum": 1, "maximum": 1000},
+        {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
         description=_("1 to 1000, default 100."),
     ),
-    OpenApiParameter("cursor", str, description=_("From the previous page's “next” link.")),
+    OpenApiParameter(
+        "cursor",
+        {"type": "string", "minLength": 1},
+        description=_(
+            "From the previous page's “next” link. A cursor the server did not make, or made for "
+            "another ordering or an earlier version of the data, answers 400 with the code "
+            "invalid_cursor."
+        ),
+    ),
     OpenApiParameter("format", str, enum=["json", "csv"], description=_("Default json.")),
     AUTHORIZATION_PARAMETER,
     FILTER_PARAMETER,
 ]
 AGGREGATE_PARAMETERS = [
-    OpenApiParameter("group_by", str, description=_("Comma-separated granted fields.")),
+    OpenApiParameter(
+        "group_by", FIELD_LIST, description=_("Comma-separated granted fields. Not empty.")
+    ),
     OpenApiParameter(
         "metrics",
-        str,
+        {"type": "string", "pattern": rf"^{METRIC}(,{METRIC})*$"},
         description=_(
             "Comma-separated: count, sum:field, avg:field (numeric fields), min:field, "
             "max:field. Default count."

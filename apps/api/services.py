@@ -1,11 +1,19 @@
 """Writes of the operator API: keys, quota reservations and usage records."""
 
+import logging
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import sql
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
+from django.db.models import Model, sql
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,9 +21,13 @@ from apps.accounts.models import OrganisationRole, User
 from apps.authorizations.models import Authorization
 from apps.core.errors import IllegalTransition, NotAllowed
 from apps.core.history import history_attribute
+from apps.core.outage import is_database_unavailable
 
 from .keys import new_key
-from .models import ApiKey, DailyUsage, UsageRecord
+from .models import ApiKey, DailyUsage, LostUsage, UsageRecord
+from .usage_buffer import Pending, usage_buffer
+
+logger = logging.getLogger(__name__)
 
 
 def _require_operator_admin(actor: User, operator_id: int) -> None:
@@ -178,11 +190,100 @@ def metering_execute(statement: str, params: list[Any]) -> int:
 
 
 def usage_record(**fields: Any) -> UsageRecord:
-    """Write one usage record (after the response has gone, see views_base)."""
+    """Write one usage record now; the database's errors reach the caller. Calls are metered
+    through ``usage_record_or_buffer``, which keeps the record when the database is away."""
     record = UsageRecord(**fields)
-    columns = [field for field in UsageRecord._meta.concrete_fields if not field.primary_key]
-    insert = sql.InsertQuery(UsageRecord)
-    insert.insert_values(columns, [record])
-    ((statement, params),) = insert.get_compiler(connection=connection).as_sql()
-    metering_execute(statement, list(params))
+    _metering_insert([record])
     return record
+
+
+# PostgreSQL takes at most 65,535 parameters in one statement; a usage record has 15.
+INSERT_BATCH = 1000
+
+
+def _metering_insert(objects: list[Model]) -> None:
+    """INSERT rows of one model as metering writes (``metering_execute``), in batches."""
+    model = type(objects[0])
+    columns = [field for field in model._meta.concrete_fields if not field.primary_key]
+    for start in range(0, len(objects), INSERT_BATCH):
+        insert = sql.InsertQuery(model)
+        insert.insert_values(columns, objects[start : start + INSERT_BATCH])
+        for statement, params in insert.get_compiler(connection=connection).as_sql():
+            metering_execute(statement, list(params))
+
+
+def usage_record_or_buffer(*, fields: dict[str, Any], database_down: bool = False) -> None:
+    """Record one call, whatever state the database is in (issue 22: every call leaves a record).
+
+    ``fields`` are UsageRecord's; ``created_at`` is the time of the call (now if absent), kept
+    when the record has to wait. While the database is unreachable (``database_down`` says it
+    is known to be, so no connection is tried) the record waits in the process's buffer
+    (apps/api/usage_buffer.py); the next successful write flushes what waits. Errors that are not
+    an outage (a bad value) still raise."""
+    fields = {"created_at": timezone.now(), **fields}
+    if not database_down:
+        try:
+            usage_record(**fields)
+        except (OperationalError, InterfaceError) as error:
+            if not is_database_unavailable(error):
+                raise
+        else:
+            if usage_buffer.pending:
+                usage_buffer_flush()
+            return
+    usage_buffer.add(fields, flush=_usage_buffer_flush_in_thread)
+
+
+def usage_buffer_flush() -> int:
+    """Write the buffered usage records, and the count of lost ones, in one transaction;
+    returns how many records were written (0, and all kept, while the database is away)."""
+    pending = usage_buffer.take()
+    if not pending.records and pending.lost is None:
+        return 0
+    try:
+        _pending_write(pending)
+    except (OperationalError, InterfaceError) as error:
+        if not is_database_unavailable(error):
+            return _pending_refused(pending)
+        usage_buffer.give_back(pending)
+        return 0
+    except DatabaseError:
+        return _pending_refused(pending)
+    except BaseException:
+        usage_buffer.give_back(pending)
+        raise
+    if pending.lost is not None:
+        logger.error(
+            "%d usage records were lost between %s and %s (the buffer was full)",
+            pending.lost.count,
+            pending.lost.first_at.isoformat(),
+            pending.lost.last_at.isoformat(),
+        )
+    return len(pending.records)
+
+
+def _pending_refused(pending: Pending) -> int:
+    logger.exception("buffered usage records refused by the database; counted as lost")
+    usage_buffer.drop(pending)
+    return 0
+
+
+def _pending_write(pending: Pending) -> None:
+    with transaction.atomic():
+        if pending.records:
+            _metering_insert([UsageRecord(**fields) for fields in pending.records])
+        if pending.lost is not None:
+            lost = LostUsage(
+                count=pending.lost.count,
+                first_lost_at=pending.lost.first_at,
+                last_lost_at=pending.lost.last_at,
+            )
+            _metering_insert([lost])
+
+
+def _usage_buffer_flush_in_thread() -> None:
+    """The periodic flush runs in its own thread, so on its own connection: given back after."""
+    try:
+        usage_buffer_flush()
+    finally:
+        connection.close()

@@ -11,8 +11,8 @@ from rest_framework.views import APIView
 
 from apps.authorizations.models import Authorization
 
-from . import services
 from .authentication import ApiKeyAuthentication
+from .metering import usage_record_failed, usage_record_on_close
 from .throttling import KeyRateThrottle
 
 # Query parameters kept in the usage record; values are cut so a record stays small.
@@ -27,6 +27,7 @@ class OperatorApiView(APIView):
     permission_classes = [IsAuthenticated]
     throttle_classes = [KeyRateThrottle]
     endpoint = "unknown"
+    metered = True  # a 503 the outage middleware answers on this view's URL is recorded too
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self.started = time.perf_counter()
@@ -39,16 +40,22 @@ class OperatorApiView(APIView):
         self, request: Request, response: Response, *args: Any, **kwargs: Any
     ) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
-        # The usage record is written when the server closes the response, after the body has
-        # gone to the client, so metering adds nothing to the call's latency.
-        record = self._usage(request, response)
-        # Django's list of callbacks run when the response is closed (not in the type stubs).
-        response._resource_closers.append(lambda: services.usage_record(**record))  # type: ignore[attr-defined]
+        # Written when the server closes the response, delivered in full or not (apps/api/metering).
+        usage_record_on_close(response=response, fields=self._usage(request, response))
         return response
 
-    def _usage(self, request: Request, response: HttpResponseBase) -> dict[str, Any]:
+    def handle_exception(self, exc: Exception) -> Response:
+        try:
+            return super().handle_exception(exc)
+        except Exception as error:  # answered 500 (or 503) by Django: recorded as such first
+            fields = self._usage(self.request, None)
+            usage_record_failed(request=self.request._request, fields=fields, error=error)
+            raise
+
+    def _usage(self, request: Request, response: HttpResponseBase | None) -> dict[str, Any]:
         """Every call is recorded, refused ones included (who, what, how much, how long)."""
-        key = getattr(request, "auth", None)
+        # Read without authenticating again: the failure may have been the key's own lookup.
+        key = request.__dict__.get("_auth")
         started = getattr(self, "started", time.perf_counter())
         return dict(
             key=key,
@@ -61,7 +68,7 @@ class OperatorApiView(APIView):
                 _storable(k[:MAX_PARAMETER_LENGTH]): _storable(str(v)[:MAX_PARAMETER_LENGTH])
                 for k, v in request.query_params.items()
             },
-            status_code=response.status_code,
+            status_code=response.status_code if response is not None else 0,
             rows=getattr(self, "metered_rows", 0),
             cells=getattr(self, "metered_cells", 0),
             latency_ms=(time.perf_counter() - started) * 1000,

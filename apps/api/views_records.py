@@ -23,7 +23,7 @@ from .parameters import (
 )
 from .query import Condition
 from .serializers import (
-    COMMON_ERRORS,
+    RECORDS_ERRORS,
     RECORDS_PARAMETERS,
     RECORDS_RESPONSES,
 )
@@ -41,7 +41,7 @@ class DatasetRecordsApi(DataApiView):
         tags=["datasets"],
         operation_id="datasets_records",
         parameters=RECORDS_PARAMETERS,
-        responses={**RECORDS_RESPONSES, **COMMON_ERRORS},
+        responses={**RECORDS_RESPONSES, **RECORDS_ERRORS},
     )
     def get(self, request: Request, identifier: str) -> HttpResponse:
         grant = self.grant(request, identifier)

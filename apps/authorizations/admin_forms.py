@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.catalog.choices import FieldType
+from apps.catalog.choices import FieldTag, FieldType
 from apps.catalog.models import CatalogField
 from apps.core import admin_decisions as core
 
@@ -105,7 +105,10 @@ def _local_midnight(day: date) -> datetime:
 
 def _field_label(field: CatalogField) -> str:
     label = f"{field.label} ({field.name})"
-    return label if not field.is_personal else f"{label} · {field.get_sensitivity_display()}"
+    if field.is_personal:
+        label = f"{label} · {field.get_sensitivity_display()}"
+    tags = [str(FieldTag(tag).label) for tag in field.tags]
+    return f"{label} · {'、'.join(tags)}" if tags else label
 
 
 class ApproveForm(ScopeForm):

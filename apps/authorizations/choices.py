@@ -122,3 +122,13 @@ def max_period_text() -> str:
         "An authorization lasts at most %(years)s years.",
         MAX_PERIOD_YEARS,
     ) % {"years": MAX_PERIOD_YEARS}
+
+
+class RuleEffect(models.TextChoices):
+    """What a combination rule does when an approval would complete its set of tags."""
+
+    FORBIDDEN = "forbidden", _("forbidden combination")
+    NEEDS_JUSTIFICATION = (
+        "needs_justification",
+        _("needs a justification approved by a second approver"),
+    )

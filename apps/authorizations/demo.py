@@ -19,7 +19,8 @@ from apps.organisations.demo import DemoOrganisations, department_user
 from apps.organisations.models import Operator
 
 from . import services
-from .models import Application, QualificationType, Scenario
+from .choices import RuleEffect
+from .models import Application, CombinationRule, QualificationType, Scenario
 
 PDF = b"%PDF-1.4\n% demo evidence document\n"
 # (operator credit code, qualification days left or None for "pending review")
@@ -40,7 +41,7 @@ PLAN: list[tuple[str, str, str, str, list[str], str]] = [
     ("91520100MA6DKR4Q1N", "公交出行智能规划", "industry", "公交IC卡刷卡客流统计",
      ["line_no", "hour", "boardings"], "recommended"),
     ("91520100MA6DKR4Q1N", "居民用水需求预测", "industry", "用水户缴费记录",
-     ["period", "due", "paid"], "department_agreed"),
+     ["account_no", "period", "due", "paid"], "department_agreed"),
     ("91520100MA6DKR4Q1N", "传染病流行趋势预警", "public_interest", "法定传染病月报统计",
      ["month", "district", "disease", "cases"], "suspended"),
     ("91520115MA6H8G2L7M", "出租车运力调度", "industry", "出租车运营轨迹",
@@ -163,6 +164,36 @@ def _agreement(application: Application) -> dict[str, Any]:
     }  # fmt: skip
 
 
+# The bureau's combination rules (aggregation risk): name, description, tags, effect.
+COMBINATION_RULES = [
+    (
+        "个人身份与精确时空信息",
+        "同一运营主体不得同时持有可识别个人身份的字段与精确位置、精确时间字段，以防还原个人行踪。",
+        ["personal_identifier", "exact_location", "exact_time"],
+        RuleEffect.FORBIDDEN,
+    ),
+    (
+        "车辆识别与精确轨迹",
+        "车辆识别信息与精确位置、精确时间组合可还原车辆轨迹，须说明理由并经第二审批人同意。",
+        ["vehicle", "exact_location", "exact_time"],
+        RuleEffect.NEEDS_JUSTIFICATION,
+    ),
+    (
+        "个人身份与金融信息",
+        "可识别个人身份的字段与金融信息组合，须说明理由并经第二审批人同意。",
+        ["personal_identifier", "financial"],
+        RuleEffect.NEEDS_JUSTIFICATION,
+    ),
+]
+
+
+def _seed_combination_rules(approver: User) -> None:
+    for name, description, tags, effect in COMBINATION_RULES:
+        if not CombinationRule.objects.filter(name=name).exists():
+            rule = CombinationRule(name=name, description=description, tags=tags, effect=effect)
+            services.combination_rule_save(rule=rule, actor=approver, reason="演示数据")
+
+
 @transaction.atomic
 def seed_authorizations(organisations: DemoOrganisations) -> int:
     people = {name: User.objects.get(username=name) for name in ("reviewer", "approver")}
@@ -183,4 +214,6 @@ def seed_authorizations(organisations: DemoOrganisations) -> int:
             requested_until=today + timedelta(days=3 * 365), expected_daily_calls=5000,
         )  # fmt: skip
         _advance(application, state, people)
+    # After the approvals: a rule made later lists the operators that already breach it.
+    _seed_combination_rules(people["approver"])
     return Application.objects.count()

@@ -350,7 +350,32 @@ class Agreement(models.Model):
         return self.number or str(self.authorization)
 
 
-# Direct foreign-key object permissions on catalog entries (not guardian's generic tables).
+# The aggregation-risk models live in their own module; importing them here registers them.
+from .models_aggregation import (  # noqa: E402
+    AggregationJustification,
+    CombinationRule,
+    CombinationRuleQuerySet,
+    validate_rule_tags,
+)
+
+__all__ = [
+    "AggregationJustification",
+    "Agreement",
+    "Application",
+    "Authorization",
+    "AuthorizationQuerySet",
+    "CatalogEntryGroupObjectPermission",
+    "CatalogEntryUserObjectPermission",
+    "CombinationRule",
+    "CombinationRuleQuerySet",
+    "Qualification",
+    "QualificationQuerySet",
+    "QualificationType",
+    "Scenario",
+    "validate_rule_tags",
+]
+
+
 class CatalogEntryUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey("catalog.CatalogEntry", on_delete=models.CASCADE)
 

@@ -3,15 +3,41 @@
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import URLPattern, reverse
 from django.utils.translation import gettext_lazy
 
-from apps.core.admin_decisions import Decision, DecisionAdmin, decision_actions, moves_to
+from apps.core.access import signed_in_user
+from apps.core.admin_decisions import (
+    Decision,
+    DecisionAdmin,
+    GroupedForm,
+    decision_actions,
+    moves_to,
+    report,
+)
 
 from . import services
-from .choices import MOVES_NEEDING_REASON, TRANSITIONS, Status
+from .choices import MOVES_NEEDING_REASON, TRANSITIONS, FieldTag, Status
 from .models import CatalogEntry, CatalogField
+
+TAGS_LABEL = gettext_lazy("Tag the fields")
+
+
+class FieldTagsForm(GroupedForm):
+    """One set of tags per field of the entry, for the aggregation-risk rules."""
+
+    def __init__(self, *args: Any, fields: list[CatalogField], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in fields:
+            self.fields[field.name] = forms.MultipleChoiceField(
+                label=f"{field.label} ({field.name})", choices=FieldTag.choices,
+                required=False, initial=field.tags, widget=forms.CheckboxSelectMultiple,
+            )  # fmt: skip
 
 
 def _decision(label: Any, target: str, service: Callable[..., CatalogEntry]) -> Decision:
@@ -36,13 +62,20 @@ DECISIONS = {
 
 class CatalogFieldInline(admin.TabularInline):
     model = CatalogField
-    fields = ("position", "name", "label", "data_type", "sensitivity", "nullable", "filterable")
+    fields = (
+        "position", "name", "label", "data_type", "sensitivity", "tag_list", "nullable",
+        "filterable",
+    )  # fmt: skip
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=gettext_lazy("tags"))
+    def tag_list(self, field: CatalogField) -> str:
+        return "、".join(field.tag_labels()) or "—"
 
 
 @admin.register(CatalogEntry)
@@ -66,6 +99,7 @@ class CatalogEntryAdmin(DecisionAdmin):
     inlines = [CatalogFieldInline]
     decisions = DECISIONS
     actions = decision_actions(DECISIONS)
+    change_form_template = "admin/catalog/catalogentry/decision_change_form.html"
     date_hierarchy = "submitted_at"
 
     def has_review_permission(self, request: HttpRequest) -> bool:
@@ -73,3 +107,30 @@ class CatalogEntryAdmin(DecisionAdmin):
 
     def describe(self, entry: CatalogEntry) -> str:
         return entry.identifier
+
+    def extra_urls(self) -> list[URLPattern]:
+        return [self.view_url("tags", self.tags_view, "tags/")]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if self.has_review_permission(request):
+            tags_url = reverse(self.url_name("tags"), args=[unquote(object_id)])
+            extra_context = {**(extra_context or {}), "tags_url": tags_url}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def tags_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The bureau tags the fields of an entry in any status (aggregation risk, 27号)."""
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        entry = self.get_object(request, unquote(object_id))
+        if entry is None:
+            raise Http404
+        form = FieldTagsForm(request.POST or None, fields=list(entry.fields.all()))
+        if request.method == "POST" and form.is_valid():
+            services.catalog_field_tags_set(
+                entry=entry, actor=signed_in_user(request), tags=form.cleaned_data
+            )
+            report(request, TAGS_LABEL, [self.describe(entry)], [])
+            return HttpResponseRedirect(reverse(self.url_name("change"), args=[entry.pk]))
+        return self.render_decision(request, TAGS_LABEL, [entry], form)

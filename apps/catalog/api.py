@@ -6,10 +6,16 @@ OFFSET), and an entry published or retired while a client walks does not shift t
 it, so nothing is skipped or seen twice. Random access to "page 7" is what the web page is for.
 """
 
+from datetime import datetime
+from typing import Any
+
 from django.db.models import QuerySet
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
@@ -17,21 +23,24 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api_errors import ERROR_SCHEMA
+from apps.core.api_errors import ERROR_SCHEMA, bad_parameter, invalid_cursor
 
 from .choices import FieldType, Grade, Openness, Sector, Sensitivity, UpdateFrequency
-from .filters import CatalogEntryFilter
+from .filters import SEARCH_MAX_LENGTH, CatalogEntryFilter
 from .models import CatalogEntry
 from .selectors import catalog_entries_public
 
 BAD_FILTER = OpenApiResponse(
     ERROR_SCHEMA,
-    description=_("A filter value is not valid: each bad parameter with its messages."),
+    description=_(
+        "A filter value or page_size is not valid (code invalid_parameter), or the cursor is "
+        "not one this API made (code invalid_cursor); “field” names the parameter."
+    ),
 )
 NOT_FOUND = OpenApiResponse(
     ERROR_SCHEMA,
@@ -40,11 +49,82 @@ NOT_FOUND = OpenApiResponse(
 
 
 class CatalogEntryPagination(CursorPagination):
+    """A page_size that is not a whole number from 1 to max_page_size, and a cursor the server
+    did not make, answer 400 naming the parameter; neither is silently ignored."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
     # published_at alone has ties in bulk publications; the key makes the order total.
     ordering = ("-published_at", "-pk")
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise bad_parameter(
+                self.page_size_query_param,
+                gettext("Give a whole number from 1 to %(max)s.") % {"max": self.max_page_size},
+            )
+        return int(raw)
+
+    def decode_cursor(self, request: Request) -> Cursor | None:
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise invalid_cursor() from None
+        # The position is compared with published_at: a cursor this API made holds a time.
+        position = None if cursor is None else cursor.position
+        if position is not None and parse_datetime_or_none(str(position)) is None:
+            raise invalid_cursor()
+        return cursor
+
+
+def parse_datetime_or_none(text: str) -> datetime | None:
+    try:
+        return parse_datetime(text)
+    except ValueError:
+        return None
+
+
+def _choices(values: list[str]) -> dict[str, Any]:
+    # "" is what the catalog page's "any" option sends: the filter is not applied.
+    return {"type": "string", "enum": [*values, ""]}
+
+
+# The filters as the API applies them; each value outside these answers 400 naming the parameter.
+LIST_PARAMETERS = [
+    OpenApiParameter(
+        "department",
+        {"type": "string", "pattern": r"^([A-Z][A-Z0-9]{1,19})?$"},
+        description=_(
+            "A providing department's code, e.g. EDU (the codes are in each entry's "
+            "department.code); a code no department has answers 400. Empty: any department."
+        ),
+    ),
+    OpenApiParameter("sector", _choices(Sector.values), description=_("Empty: any sector.")),
+    OpenApiParameter("grade", _choices(Grade.values), description=_("Empty: any grade.")),
+    OpenApiParameter("openness", _choices(Openness.values), description=_("Empty: any.")),
+    OpenApiParameter(
+        "q",
+        {"type": "string", "maxLength": SEARCH_MAX_LENGTH},
+        description=_("Words of the title, description, keywords or identifier."),
+    ),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": CatalogEntryPagination.max_page_size},
+        description=_("1 to 200, default 50."),
+    ),
+    OpenApiParameter(
+        "cursor",
+        str,
+        description=_(
+            "From the previous page's “next” or “previous” link; a cursor this API did not make "
+            "answers 400 with the code invalid_cursor."
+        ),
+    ),
+]
 
 
 @extend_schema_serializer(component_name="CatalogDepartment")
@@ -115,7 +195,11 @@ class CatalogEntryListApi(GenericAPIView):
     def get_queryset(self) -> QuerySet[CatalogEntry]:
         return catalog_entries_public()
 
-    @extend_schema(tags=["catalog"], responses={200: OutputSerializer(many=True), 400: BAD_FILTER})
+    @extend_schema(
+        tags=["catalog"],
+        parameters=LIST_PARAMETERS,
+        responses={200: OutputSerializer(many=True), 400: BAD_FILTER},
+    )
     def get(self, request: Request) -> Response:
         entries = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         serializer = self.get_serializer(entries, many=True)

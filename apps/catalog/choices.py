@@ -60,6 +60,27 @@ class Sensitivity(models.TextChoices):
     SENSITIVE_PERSONAL = "sensitive_personal", _("sensitive personal information")
 
 
+class FieldTag(models.TextChoices):
+    """What a field reveals when combined with others: the bureau's combination rules are sets of
+    these tags that one operator may not hold together (aggregation risk, 实施规范 27号)."""
+
+    PERSONAL_IDENTIFIER = "personal_identifier", _("personal identifier")
+    EXACT_LOCATION = "exact_location", _("exact location")
+    EXACT_TIME = "exact_time", _("exact time")
+    HEALTH = "health", _("health information")
+    FINANCIAL = "financial", _("financial information")
+    CONTACT = "contact", _("contact details")
+    VEHICLE = "vehicle", _("vehicle identifier")
+    ENTERPRISE_OPERATION = "enterprise_operation", _("enterprise operating data")
+
+
+def validate_field_tags(value: object) -> None:
+    from django.core.exceptions import ValidationError
+
+    if not isinstance(value, list) or not set(value) <= set(FieldTag.values):
+        raise ValidationError(_("Choose tags from the list."), code="invalid_tag")
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("draft")
     AWAITING_CONFIRMATION = "awaiting_confirmation", _("awaiting the CDO's confirmation")

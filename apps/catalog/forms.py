@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import DomainError
 
-from .choices import Status
+from .choices import FieldTag, Status
 from .models import CatalogEntry, CatalogEntryQuerySet, CatalogField
 from .services import ENTRY_FIELDS, FIELD_ATTRIBUTES, check_entry_rules
 
@@ -82,6 +82,14 @@ class CatalogEntryForm(forms.ModelForm):
 
 
 class CatalogFieldForm(forms.ModelForm):
+    tags = forms.MultipleChoiceField(
+        label=_("tags"),
+        choices=FieldTag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("What the field reveals, for the aggregation-risk rules."),
+    )
+
     class Meta:
         model = CatalogField
         fields = FIELD_ATTRIBUTES

@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import search
-from .choices import FieldType, Grade, Openness, Sector, Sensitivity, Status, UpdateFrequency
+from .choices import (
+    FieldTag,
+    FieldType,
+    Grade,
+    Openness,
+    Sector,
+    Sensitivity,
+    Status,
+    UpdateFrequency,
+    validate_field_tags,
+)
 
 # A column name that is safe in PostgreSQL and SQLite without quoting surprises: the data zone
 # creates real tables from these (../shared/library-notes.md §5: identifiers ≤ 63 bytes).
@@ -197,6 +207,8 @@ class CatalogField(models.Model):
     )
     nullable = models.BooleanField(_("may be empty"), default=True)
     filterable = models.BooleanField(_("filterable"), default=False)
+    # FieldTag values: what the field reveals, for the aggregation-risk rules.
+    tags = models.JSONField(_("tags"), default=list, blank=True, validators=[validate_field_tags])
 
     history = HistoricalRecords()
 
@@ -224,3 +236,6 @@ class CatalogField(models.Model):
     @property
     def is_personal(self) -> bool:
         return self.sensitivity != Sensitivity.PUBLIC
+
+    def tag_labels(self) -> list[str]:
+        return [str(FieldTag(tag).label) for tag in self.tags]

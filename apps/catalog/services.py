@@ -31,7 +31,7 @@ ENTRY_FIELDS = (
     "contact_phone", "grade", "openness",
 )  # fmt: skip
 FIELD_ATTRIBUTES = (
-    "name", "label", "data_type", "description", "sensitivity", "nullable", "filterable",
+    "name", "label", "data_type", "description", "sensitivity", "nullable", "filterable", "tags",
 )  # fmt: skip
 
 
@@ -250,3 +250,24 @@ def catalog_entry_retire(*, entry: CatalogEntry, actor: User, comment: str) -> C
     return catalog_entry_transition(
         entry=entry, actor=actor, to_status=Status.RETIRED, comment=comment
     )
+
+
+@transaction.atomic
+def catalog_field_tags_set(
+    *, entry: CatalogEntry, actor: User, tags: Mapping[str, list[str]], reason: str = ""
+) -> list[CatalogField]:
+    """The bureau tags an entry's fields in any status: tags drive the aggregation-risk rules,
+    which must also cover entries already published (实施规范 27号). Returns the changed fields."""
+    if actor.bureau_id is None or not actor.has_perm("catalog.review_catalogentry"):
+        raise NotAllowed(_("Only bureau reviewers may tag the fields of an entry."))
+    changed = []
+    for field in CatalogField.objects.select_for_update().filter(entry=entry):
+        wanted = list(tags.get(field.name, field.tags))
+        if wanted == field.tags:
+            continue
+        field.tags = wanted
+        field.full_clean(exclude=["entry"])
+        history_attribute(field, user=actor, reason=reason or _("tags changed"))
+        field.save(update_fields=["tags"])
+        changed.append(field)
+    return changed

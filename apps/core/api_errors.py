@@ -40,6 +40,16 @@ def bad_parameter(name: str, message: str) -> ApiError:
     return ApiError("invalid_parameter", message, field=name)
 
 
+def invalid_cursor(message: "StrOrPromise | None" = None) -> ApiError:
+    """A cursor the server did not make, or made for another query: every paged API answers it
+    the same way (400, code invalid_cursor, field cursor)."""
+    return ApiError(
+        "invalid_cursor",
+        message or _("This cursor is not valid; start again from the first page."),
+        field="cursor",
+    )
+
+
 def field_not_granted(name: str) -> ApiError:
     return ApiError(
         "field_not_granted",

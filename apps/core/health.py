@@ -7,12 +7,15 @@ Redis (apps/core/cache.py), and taking every server out because Redis is away wo
 degraded service into none.
 """
 
+import logging
 from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
 
 # name → check; a check answers (ready?, what it found).
 ReadinessCheck = Callable[[], tuple[bool, str]]
@@ -32,7 +35,9 @@ def _database() -> tuple[bool, str]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError as error:
-        return False, str(error).strip().splitlines()[0] if str(error).strip() else "unreachable"
+        # The probe is public: the reason (host names, ports) goes to the log, not the answer.
+        logger.debug("readyz: cannot reach the database: %s", str(error).strip()[:200])
+        return False, "unreachable"
     return True, "ok"
 
 
@@ -53,5 +58,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
         results.update((name, check()) for name, check in _checks.items())
     results["cache"] = _cache()
     ready = all(ok for ok, _found in results.values())
+    if not results["database"][0]:
+        request._database_outage = True  # type: ignore[attr-defined]  # logged once by outage.py
     body = {"ready": ready, "checks": {name: found for name, (_ok, found) in results.items()}}
     return JsonResponse(body, status=200 if ready else 503)

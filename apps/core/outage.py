@@ -12,6 +12,9 @@
   lines for the 503s this module answered).
 
 Errors of one query (a constraint, a cancelled statement) are not outages: they stay 500s.
+
+Apps above this one learn of every 503 answered here through ``unavailable_listeners`` (the API
+meters them: a call refused in an outage still leaves a usage record).
 """
 
 import logging
@@ -97,6 +100,11 @@ class Breaker:
 
 breaker = Breaker()
 
+# Called with the request and its 503 for every one answered here; registered at start-up by the
+# apps that must know (AppConfig.ready), since this module may not import them. A listener must
+# not touch the database.
+unavailable_listeners: list[Callable[[HttpRequest, HttpResponse], None]] = []
+
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
     request._database_outage = True  # type: ignore[attr-defined]  # read by QuietOutageFilter
@@ -111,6 +119,8 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(page, status=503)
     response["Retry-After"] = retry
     response["Cache-Control"] = "no-store"
+    for listener in unavailable_listeners:
+        listener(request, response)
     return response
 
 

@@ -215,7 +215,7 @@ def _authorizations(figures: dict[int, SupplyFigures], start: datetime, end: dat
 
 def _api_rows(figures: dict[int, SupplyFigures], start: datetime, end: datetime) -> None:
     usage = UsageRecord.objects.filter(
-        authorization__entry__department_id__in=figures, status_code=200,
+        authorization__entry__department_id__in=figures, status_code=200, disconnected=False,
         created_at__gte=start, created_at__lt=end,
     )  # fmt: skip
     for pk, row in _grouped(usage, "authorization__entry__department_id", rows=Sum("rows")).items():

@@ -14,6 +14,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_serializer,
 )
 from rest_framework import serializers, status
@@ -51,6 +52,9 @@ class MoneyField(serializers.DecimalField):
         return super().to_internal_value(data)
 
 
+PERIOD_SCHEMA = {"type": "string", "pattern": r"^[2-9][0-9]{3}-(0[1-9]|1[0-2])$"}
+
+
 class PeriodField(serializers.CharField):
     def to_internal_value(self, data: Any) -> Any:
         try:
@@ -60,6 +64,11 @@ class PeriodField(serializers.CharField):
 
     def to_representation(self, value: Any) -> str:
         return period_label(value)
+
+
+@extend_schema_field(PERIOD_SCHEMA)
+class InputPeriodField(PeriodField):
+    """A period a client sends, described with its pattern in the schema."""
 
 
 @extend_schema_serializer(component_name="RevenueReportMetered")
@@ -93,6 +102,14 @@ class RevenueReportSerializer(serializers.Serializer):
     settlement_period = PeriodField(source="settlement.period", allow_null=True, default=None)
 
 
+@extend_schema_field(
+    # Not blank once trimmed, and no NUL character: what the field accepts.
+    {"type": "string", "maxLength": 100, "pattern": r"^[^\x00]*\S[^\x00]*$"}
+)
+class ReferenceField(serializers.CharField):
+    """A contract or invoice reference as a client sends it."""
+
+
 class RevenueReportListApi(OperatorApiView):
     """The key's reports, newest month first; ``period`` narrows them to one month."""
 
@@ -102,7 +119,9 @@ class RevenueReportListApi(OperatorApiView):
         tags=["operator"],
         operation_id="revenue_reports_list",
         parameters=[
-            OpenApiParameter("period", str, description=gettext_lazy("Only this month, YYYY-MM."))
+            OpenApiParameter(
+                "period", PERIOD_SCHEMA, description=gettext_lazy("Only this month, YYYY-MM.")
+            )
         ],
         responses={
             200: RevenueReportSerializer(many=True),
@@ -128,11 +147,11 @@ class RevenueReportCreateApi(OperatorApiView):
     @extend_schema_serializer(component_name="RevenueReportInput")
     class InputSerializer(serializers.Serializer):
         authorization = serializers.IntegerField(help_text=gettext_lazy("The authorization's id."))
-        period = PeriodField(
+        period = InputPeriodField(
             help_text=gettext_lazy("The month reported, YYYY-MM; it must be over.")
         )
         amount = MoneyField(help_text=gettext_lazy('Proceeds in yuan, as a string: "1234.50".'))
-        reference = serializers.CharField(
+        reference = ReferenceField(
             max_length=100, help_text=gettext_lazy("Contract or invoice reference.")
         )
 

@@ -36,6 +36,12 @@ ZERO = Decimal("0.00")
 SUCCESS = 200  # only answered calls are billed; refused ones are recorded but cost nothing
 
 
+def _charged(records: QuerySet[UsageRecord]) -> QuerySet[UsageRecord]:
+    """Calls that may be charged: answered, and delivered whole (a client that had gone before
+    the response was written is recorded as disconnected and not charged, issue 22)."""
+    return records.filter(status_code=SUCCESS, disconnected=False)
+
+
 @dataclass(frozen=True)
 class MeteredUsage:
     calls: int
@@ -51,8 +57,10 @@ def _in_force_in(authorization: Authorization, period: date) -> bool:
 def metered_usage(*, authorization: Authorization, period: date) -> MeteredUsage:
     """Successful calls and rows of one authorization in one month, and the fee they make."""
     start, end = period_bounds(period)
-    figures = UsageRecord.objects.filter(
-        authorization=authorization, status_code=SUCCESS, created_at__gte=start, created_at__lt=end
+    figures = _charged(
+        UsageRecord.objects.filter(
+            authorization=authorization, created_at__gte=start, created_at__lt=end
+        )
     ).aggregate(calls=Count("id"), rows=Sum("rows"))
     return _priced(authorization, period, figures["calls"] or 0, figures["rows"] or 0)
 
@@ -74,11 +82,10 @@ def metered_usage_table(
     start, _ = period_bounds(min(periods))
     _, end = period_bounds(max(periods))
     counted = (
-        UsageRecord.objects.filter(
-            authorization__in=authorizations,
-            status_code=SUCCESS,
-            created_at__gte=start,
-            created_at__lt=end,
+        _charged(
+            UsageRecord.objects.filter(
+                authorization__in=authorizations, created_at__gte=start, created_at__lt=end
+            )
         )
         .annotate(month=TruncMonth("created_at"))
         .values("authorization_id", "month")

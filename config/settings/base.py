@@ -223,6 +223,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["quiet_outage"]},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # The pool would log every failed reconnection; apps/core/outage.py logs the outage once.
+    "loggers": {"psycopg.pool": {"level": "ERROR"}},
 }
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
@@ -261,6 +263,11 @@ OPEN_API_RATE = env_str("OPEN_API_RATE", "60/min")
 API_ACCESS_CACHE = env_bool("API_ACCESS_CACHE", True)
 # …and never longer than this, announced change or not (a bound should a notification be lost).
 API_ACCESS_CACHE_SECONDS = env_int("API_ACCESS_CACHE_SECONDS", 60, minimum=0)
+# Usage records of calls made while PostgreSQL is unreachable wait in memory, at most this many
+# per process (apps/api/usage_buffer.py); beyond, they are counted as lost. Every
+# API_USAGE_FLUSH_SECONDS the process tries to write them (0: only on the next written record).
+API_USAGE_BUFFER_SIZE = env_int("API_USAGE_BUFFER_SIZE", 10_000, minimum=0)
+API_USAGE_FLUSH_SECONDS = env_int("API_USAGE_FLUSH_SECONDS", 5, minimum=0)
 
 # Content Security Policy (Django 6's own): scripts only from this site or with the page's nonce.
 # Inline style attributes stay allowed because the admin and Swagger UI use them.

@@ -28,3 +28,5 @@ AXES_ENABLED = False
 # A test's changes never commit, so no change is ever announced: the API's access cache is off
 # here and turned on by the tests that prove its invalidation (tests/api/test_access_cache.py).
 API_ACCESS_CACHE = False
+# Tests flush buffered usage records themselves; the periodic flush is proved by its own test.
+API_USAGE_FLUSH_SECONDS = 0

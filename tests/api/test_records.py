@@ -169,7 +169,11 @@ def test_fields_chooses_among_the_granted_fields(api, authorization):
         ({"page_size": "-5"}, "invalid_parameter", "page_size"),
         ({"page_size": "１０"}, "invalid_parameter", "page_size"),
         ({"format": "xml"}, "invalid_parameter", "format"),
-        ({"cursor": "garbage"}, "invalid_parameter", "cursor"),
+        ({"page_size": "null"}, "invalid_parameter", "page_size"),
+        ({"page_size": ""}, "invalid_parameter", "page_size"),
+        ({"page_size": "2.5"}, "invalid_parameter", "page_size"),
+        ({"cursor": "garbage"}, "invalid_cursor", "cursor"),
+        ({"cursor": ""}, "invalid_cursor", "cursor"),
     ],
 )
 def test_a_bad_parameter_answers_400_naming_it(api, authorization, parameters, code, field):
@@ -252,6 +256,7 @@ def test_a_forged_cursor_answers_400(api, authorization):
     response = api.get(url("records", identifier), {"page_size": 5, "cursor": forged})
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "cursor"
+    assert response.json()["error"]["code"] == "invalid_cursor"
 
 
 def test_a_cursor_signed_with_another_key_answers_400(api, authorization):
@@ -276,6 +281,7 @@ def test_a_cursor_of_an_earlier_data_version_answers_400(api, authorization, tmp
     response = api.get(url("records", identifier), {"page_size": 5, "cursor": cursor})
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "cursor"
+    assert response.json()["error"]["code"] == "invalid_cursor"
 
 
 def test_csv_output_has_a_header_and_the_rows(api, authorization):

@@ -63,3 +63,28 @@ def test_the_department_is_the_catalog_object_and_its_old_name_is_deprecated(sch
     assert properties["department"]["$ref"].endswith("/CatalogDepartment")
     assert properties["department_name"]["deprecated"] is True
     assert "department.name" in properties["department_name"]["description"]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "name", "empty"),
+    [
+        ("/api/v1/datasets/{identifier}/records/", "get", "fields", ""),
+        ("/api/v1/datasets/{identifier}/records/", "get", "ordering", ""),
+        ("/api/v1/datasets/{identifier}/records/", "get", "cursor", ""),
+        ("/api/v1/datasets/{identifier}/aggregate/", "get", "metrics", ""),
+        ("/api/v1/datasets/{identifier}/aggregate/", "get", "group_by", ""),
+    ],
+)
+def test_empty_values_the_data_api_refuses_are_outside_the_schema(
+    schema, path, method, name, empty
+):
+    import re
+
+    parameter = next(p for p in schema["paths"][path][method]["parameters"] if p["name"] == name)
+    described = parameter["schema"]
+    assert described.get("minLength", 0) >= 1 or not re.fullmatch(described["pattern"], empty)
+
+
+def test_an_empty_match_is_outside_the_schema(schema):
+    match = schema["components"]["schemas"]["VerifyRequest"]["properties"]["match"]
+    assert match["minProperties"] == 1

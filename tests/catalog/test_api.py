@@ -1,6 +1,7 @@
 """The public read-only catalog API and its OpenAPI description."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -106,6 +107,57 @@ def test_a_bad_filter_value_answers_400_naming_the_parameter(client, catalog, pa
     error = response.json()["error"]
     assert (error["code"], error["field"]) == ("invalid_parameter", parameter)
     assert error["message"]
+
+
+@pytest.mark.parametrize("page_size", ["null", "", "ten", "0", "-3", "201", "2.5", "true", "１"])
+def test_a_page_size_that_is_not_a_whole_number_from_1_to_200_answers_400(
+    client, catalog, page_size
+):
+    response = client.get(reverse("api-catalog-list"), {"page_size": page_size})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == ("invalid_parameter", "page_size")
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "cD1ub3QtYS10aW1l"])
+def test_an_invalid_cursor_answers_400_invalid_cursor_like_the_records_endpoint(
+    client, catalog, cursor
+):
+    response = client.get(reverse("api-catalog-list"), {"cursor": cursor})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == ("invalid_cursor", "cursor")
+
+
+@pytest.mark.parametrize("name", ["department", "sector", "grade", "openness", "q"])
+def test_an_empty_filter_means_any_as_the_schema_says(client, catalog, name):
+    response = client.get(reverse("api-catalog-list"), {name: ""})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 3
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+    parameters = schema["paths"]["/api/v1/catalog/"]["get"]["parameters"]
+    described = next(p for p in parameters if p["name"] == name)["schema"]
+    assert "" in described.get("enum", [""])
+    assert re.fullmatch(described.get("pattern", ".*"), "")
+
+
+def test_the_department_filter_gives_the_code_pattern_and_refuses_unknown_codes(client, catalog):
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+    parameters = schema["paths"]["/api/v1/catalog/"]["get"]["parameters"]
+    described = next(p for p in parameters if p["name"] == "department")["schema"]
+    assert re.fullmatch(described["pattern"], "EDU")
+    assert not re.fullmatch(described["pattern"], "edu")
+    response = client.get(reverse("api-catalog-list"), {"department": "NOSUCH"})
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "department"
+
+
+def test_the_cursor_error_is_documented(client, db):
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+    for path in ("/api/v1/catalog/", "/api/v1/datasets/{identifier}/records/"):
+        responses = schema["paths"][path]["get"]["responses"]
+        assert "invalid_cursor" in responses["400"]["description"]
 
 
 def test_it_pages_by_cursor_without_gaps_or_repeats(client, catalog):

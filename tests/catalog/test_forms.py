@@ -27,6 +27,8 @@ def field_row(index: int, spec: Mapping[str, Any], order: int | None) -> dict[st
         "ORDER": "" if order is None else order,
     }
     row |= {flag: "on" for flag in ("nullable", "filterable") if spec.get(flag, flag == "nullable")}
+    if spec.get("tags"):
+        row["tags"] = list(spec["tags"])
     if spec.get("DELETE"):
         row["DELETE"] = "on"
     return {f"fields-{index}-{key}": value for key, value in row.items()}
@@ -170,6 +172,7 @@ def test_it_hands_the_services_plain_data():
             "sensitivity": "personal",
             "nullable": True,
             "filterable": True,
+            "tags": [],
         }
     ]
 

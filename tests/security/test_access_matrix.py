@@ -152,6 +152,9 @@ PAGES: dict[str, Row] = {
     "api-schema": PUBLIC,
     "api-docs": PUBLIC,
     "set_language": row(REDIRECT),
+    # A load balancer's probes: they say "ok" or what is missing, never why in detail.
+    "healthz": PUBLIC,
+    "readyz": PUBLIC,
     # Accounts.
     "login": row(REDIRECT, anonymous=OK),  # the signed-in are sent on
     "logout": row(NOT_ALLOWED),  # POST only, whoever asks

@@ -8,4 +8,4 @@ Uploaded documents are served by permission-checked views, never from MEDIA_URL
 """
 
 # Importing the modules registers their ModelAdmins (admin.autodiscover imports this package).
-from . import applications, authorizations, qualifications  # noqa: F401
+from . import applications, authorizations, combination_rules, qualifications  # noqa: F401

@@ -26,6 +26,12 @@ from apps.core.errors import DomainError
 
 from .. import services
 from ..admin_forms import ApproveForm, BulkApproveForm, RowFilterFormSet
+from ..aggregation_selectors import (
+    application_confirmed_rule_ids,
+    application_justification_pending,
+    combination_rules_triggered,
+    operator_holdings,
+)
 from ..choices import APPLICATION_TRANSITIONS, ApplicationStatus, Recommendation
 from ..models import Application, Authorization, Scenario
 
@@ -58,6 +64,39 @@ def _reject_application(application: Application, actor: User, reason: str) -> o
     return services.application_reject(application=application, actor=actor, reason=reason)
 
 
+def _justify(application: Application, actor: User, reason: str) -> object:
+    return services.aggregation_justification_propose(
+        application=application, actor=actor, text=reason
+    )
+
+
+def _confirm_justification(application: Application, actor: User, reason: str) -> object:
+    return services.aggregation_justification_confirm(
+        application=application, actor=actor, comment=reason
+    )
+
+
+def _needs_justification(application: Application) -> bool:
+    """Offered while the requested fields complete a rule no justification covers yet."""
+    if application.status != ApplicationStatus.RECOMMENDED:
+        return False
+    if application_justification_pending(application_id=application.pk) is not None:
+        return False
+    confirmed = application_confirmed_rule_ids(application_id=application.pk)
+    return any(
+        not item.is_forbidden and item.rule.pk not in confirmed
+        for item in combination_rules_triggered(
+            operator=application.operator,
+            entry=application.entry,
+            allowed_fields=application.requested_fields,
+        )
+    )
+
+
+def _awaits_confirmation(application: Application) -> bool:
+    return application_justification_pending(application_id=application.pk) is not None
+
+
 _RECOMMENDABLE = moves_to(APPLICATION_TRANSITIONS, ApplicationStatus.RECOMMENDED)
 APPLICATION_DECISIONS = {
     "recommend_approval": Decision(
@@ -71,6 +110,18 @@ APPLICATION_DECISIONS = {
     "reject": Decision(
         gettext_lazy("Reject"), "decide", True,
         moves_to(APPLICATION_TRANSITIONS, ApplicationStatus.REJECTED), _reject_application,
+    ),
+}  # fmt: skip
+# Aggregation risk (实施规范 27号): one approver justifies, a second one confirms. From the
+# application's pages only: a justification is about one application, never a bulk one.
+AGGREGATION_DECISIONS = {
+    "justify_aggregation": Decision(
+        gettext_lazy("Justify the combination of catalog entries"), "decide", True,
+        _needs_justification, _justify,
+    ),
+    "confirm_justification": Decision(
+        gettext_lazy("Confirm the justification as second approver"), "decide", False,
+        _awaits_confirmation, _confirm_justification,
     ),
 }  # fmt: skip
 _APPROVABLE = moves_to(APPLICATION_TRANSITIONS, ApplicationStatus.APPROVED)
@@ -94,9 +145,9 @@ class ApplicationAdmin(DecisionAdmin):
         "decided_by", "decision_reason", "decided_at",
     )  # fmt: skip
     readonly_fields = fields
-    decisions = APPLICATION_DECISIONS
+    decisions = {**APPLICATION_DECISIONS, **AGGREGATION_DECISIONS}
     actions = [
-        *decision_actions(decisions),
+        *decision_actions(APPLICATION_DECISIONS),
         "approve_selected",
     ]
 
@@ -194,7 +245,36 @@ class ApplicationAdmin(DecisionAdmin):
             template="admin/authorizations/application/approve.html",
             application=application, row_filter=row_filter,
             between_fieldsets="admin/authorizations/application/_row_filter.html",
+            **self._aggregation_context(application, form),
         )  # fmt: skip
+
+    def _aggregation_context(self, application: Application, form: ApproveForm) -> dict[str, Any]:
+        """What the approver reads before the form: the operator's authorizations in force and
+        the combination rules this approval would complete (aggregation risk, 27号)."""
+        fields = (
+            form.cleaned_data["allowed_fields"]
+            if form.is_bound and form.is_valid()
+            else application.requested_fields
+        )
+        confirmed = application_confirmed_rule_ids(application_id=application.pk)
+        triggered = combination_rules_triggered(
+            operator=application.operator, entry=application.entry, allowed_fields=fields
+        )
+        return {
+            "holdings": operator_holdings(operator=application.operator),
+            "triggered_rules": [
+                {"item": item, "confirmed": item.rule.pk in confirmed} for item in triggered
+            ],
+            "pending_justification": application_justification_pending(
+                application_id=application.pk
+            ),
+            "justify_url": reverse(
+                self.url_name("decide"), args=[application.pk, "justify_aggregation"]
+            ),
+            "confirm_url": reverse(
+                self.url_name("decide"), args=[application.pk, "confirm_justification"]
+            ),
+        }
 
     def _approve_or_show_errors(
         self, request: HttpRequest, application: Application, form: ApproveForm, row_filter: Any

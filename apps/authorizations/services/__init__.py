@@ -1,5 +1,10 @@
 """Every write of qualification, application and authorization."""
 
+from .aggregation import (
+    aggregation_justification_confirm,
+    aggregation_justification_propose,
+    combination_rule_save,
+)
 from .applications import (
     application_approve,
     application_department_opinion,
@@ -21,6 +26,8 @@ from .authorizations import (
 from .qualifications import qualification_review, qualification_submit
 
 __all__ = [
+    "aggregation_justification_confirm",
+    "aggregation_justification_propose",
     "application_approve",
     "application_department_opinion",
     "application_recommend",
@@ -33,6 +40,7 @@ __all__ = [
     "authorization_suspend",
     "authorization_sync_permission",
     "authorizations_expire",
+    "combination_rule_save",
     "operator_sync_permissions",
     "qualification_review",
     "qualification_submit",

@@ -32,6 +32,7 @@ from ..choices import (
 )
 from ..models import Agreement, Application, Authorization, Scenario
 from ..selectors import operator_is_qualified
+from .aggregation import aggregation_approval_record, aggregation_check, operator_lock
 from .authorizations import authorization_sync_permission
 
 
@@ -288,6 +289,10 @@ def application_approve(
         _check_not_covered(application.operator, entry, scenario)
     if not operator_is_qualified(operator=application.operator):
         raise ValidationError(_("The operator is no longer qualified."), code="not_qualified")
+    operator_lock(application.operator)
+    justified = aggregation_check(
+        application=application, entry=entry, allowed_fields=scope["allowed_fields"]
+    )
     application.decided_by = actor
     application.decision_reason = reason.strip()
     application.decided_at = timezone.now()
@@ -309,6 +314,7 @@ def application_approve(
     history_attribute(terms, user=actor)
     terms.save()
     authorization_sync_permission(operator=application.operator, entry=entry)
+    aggregation_approval_record(application=application, actor=actor, justified=justified)
     return authorization
 
 
