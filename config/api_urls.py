@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from apps.api import views_account, views_aggregate, views_data, views_records, views_verify
 from apps.catalog import api as catalog_api
+from apps.opendata import api as open_api
 from apps.revenue import api as revenue_api
 
 v1_patterns = [
@@ -41,6 +42,12 @@ v1_patterns = [
         "datasets/<str:identifier>/verify/",
         views_verify.DatasetVerifyApi.as_view(),
         name="api-dataset-verify",
+    ),
+    path("open/<str:identifier>/", open_api.OpenEntryApi.as_view(), name="api-open-detail"),
+    path(
+        "open/<str:identifier>/records/",
+        open_api.OpenRecordsApi.as_view(),
+        name="api-open-records",
     ),
     path(
         "revenue-reports/",

@@ -8,6 +8,7 @@ from apps.api import urls_usage
 urlpatterns = [
     path("", include("apps.core.urls")),
     path("", include("apps.catalog.urls_public")),
+    path("", include("apps.opendata.urls")),
     path("", include("apps.authorizations.urls_public")),
     path("departments/catalog/", include("apps.catalog.urls_department")),
     path("departments/applications/", include("apps.authorizations.urls_department")),

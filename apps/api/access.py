@@ -24,17 +24,25 @@ from .selectors import authorizations_in_force_for_key
 
 
 @dataclass(frozen=True)
-class Grant:
-    authorization: Authorization
+class Scope:
+    """The fields of an entry's live table a call may use: what a grant allows an operator, or
+    every field of an open entry (apps/opendata). The request parsing (parameters.py) needs
+    only this."""
+
     entry: CatalogEntry
     table: LiveTable
-    fields: tuple[str, ...]  # granted and present in the live version, in schema order
-    row_filter: tuple[dict[str, Any], ...]
+    fields: tuple[str, ...]  # allowed and present in the live version, in schema order
 
     def require(self, name: str) -> str:
         if name not in self.fields:
             raise field_not_granted(name)
         return name
+
+
+@dataclass(frozen=True)
+class Grant(Scope):
+    authorization: Authorization
+    row_filter: tuple[dict[str, Any], ...]
 
 
 def _candidates(key: ApiKey, identifier: str, authorization_id: str | None) -> Any:
@@ -119,4 +127,7 @@ def _grant_for(key: ApiKey, identifier: str, authorization_id: str | None) -> Gr
         raise ApiError("no_data", _("This catalog entry has no data loaded yet."), status_code=409)
     present = {column.name for column in table.columns}
     fields = tuple(name for name in authorization.allowed_fields if name in present)
-    return Grant(authorization, authorization.entry, table, fields, tuple(authorization.row_filter))
+    return Grant(
+        entry=authorization.entry, table=table, fields=fields, authorization=authorization,
+        row_filter=tuple(authorization.row_filter),
+    )  # fmt: skip

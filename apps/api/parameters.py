@@ -22,7 +22,7 @@ from apps.core.api_errors import ApiError, bad_parameter, invalid_cursor
 from apps.datazone.storage import Column
 
 from . import query
-from .access import Grant
+from .access import Grant, Scope
 from .query import Condition, Metric, Ordering, Position
 
 DEFAULT_PAGE_SIZE = 100
@@ -71,7 +71,7 @@ def refuse_unknown(parameters: QueryDict, *, allowed: frozenset[str]) -> None:
             raise unknown_parameter(name)
 
 
-def granted_column(grant: Grant, name: str) -> Column:
+def granted_column(grant: Scope, name: str) -> Column:
     column = grant.table.column(name)
     if column is None:
         raise ApiError(
@@ -90,7 +90,7 @@ def _names(raw: str, parameter: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def filter_target(grant: Grant, key: str) -> tuple[Column, str]:
+def filter_target(grant: Scope, key: str) -> tuple[Column, str]:
     """``name`` → (column, "eq"); ``name__op`` → (column, op). Field names may hold "__"."""
     if grant.table.column(key) is not None:
         return granted_column(grant, key), "eq"
@@ -101,7 +101,7 @@ def filter_target(grant: Grant, key: str) -> tuple[Column, str]:
 
 
 def parse_filters(
-    grant: Grant, values: dict[str, str], reserved: frozenset[str]
+    grant: Scope, values: dict[str, str], reserved: frozenset[str]
 ) -> list[Condition]:
     conditions = []
     for key, raw in values.items():
@@ -166,12 +166,12 @@ def _encode(value: Any) -> list[Any] | None:
     return [tag, encode(value)]
 
 
-def cursor_dump(grant: Grant, ordering: Ordering, value: Any, row: int) -> str:
+def cursor_dump(grant: Scope, ordering: Ordering, value: Any, row: int) -> str:
     payload = [grant.table.version.pk, ordering.name, _encode(value), row]
     return signing.dumps(payload, salt=CURSOR_SALT, compress=True)
 
 
-def cursor_load(token: str, grant: Grant, ordering: Ordering) -> Position:
+def cursor_load(token: str, grant: Scope, ordering: Ordering) -> Position:
     """The position a cursor stands for; a forged, altered or foreign cursor answers 400
     invalid_cursor, as the catalog's does."""
     try:
@@ -196,7 +196,7 @@ class RecordsRequest:
     as_csv: bool
 
 
-def parse_records(grant: Grant, values: dict[str, str]) -> RecordsRequest:
+def parse_records(grant: Scope, values: dict[str, str]) -> RecordsRequest:
     fields = values.get("fields")
     names = list(grant.fields) if fields is None else _names(fields, "fields")
     columns = [granted_column(grant, name) for name in names]
@@ -211,7 +211,7 @@ def parse_records(grant: Grant, values: dict[str, str]) -> RecordsRequest:
     return RecordsRequest(columns, conditions, ordering, page_size, position, output == "csv")
 
 
-def parse_ordering(grant: Grant, raw: str | None) -> Ordering:
+def parse_ordering(grant: Scope, raw: str | None) -> Ordering:
     if raw is None:
         return Ordering(None)
     descending = raw.startswith("-")
@@ -232,7 +232,7 @@ def _page_size(raw: str | None) -> int:
     return int(raw)
 
 
-def parse_metrics(grant: Grant, raw: str | None) -> list[Metric]:
+def parse_metrics(grant: Scope, raw: str | None) -> list[Metric]:
     metrics = []
     for item in _names("count" if raw is None else raw, "metrics"):
         function, _sep, name = item.partition(":")
@@ -249,7 +249,7 @@ def parse_metrics(grant: Grant, raw: str | None) -> list[Metric]:
     return metrics
 
 
-def parse_group_by(grant: Grant, raw: str | None) -> list[Column]:
+def parse_group_by(grant: Scope, raw: str | None) -> list[Column]:
     if raw is None:
         return []
     columns = [granted_column(grant, name) for name in _names(raw, "group_by")]
@@ -258,7 +258,7 @@ def parse_group_by(grant: Grant, raw: str | None) -> list[Column]:
     return columns
 
 
-def match_conditions(grant: Grant, match: dict[str, Any]) -> list[Condition]:
+def match_conditions(grant: Scope, match: dict[str, Any]) -> list[Condition]:
     conditions = []
     for name, value in match.items():
         column = granted_column(grant, name)

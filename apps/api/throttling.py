@@ -52,9 +52,13 @@ class KeyRateThrottle(BaseThrottle):
         key = request.auth
         if key is None:
             return True
+        return self.allow_caller(f"api-throttle:{key.pk}")
+
+    def allow_caller(self, caller: str) -> bool:
+        """Count one call of ``caller`` (a cache key prefix) in the current window."""
         now = time.time()
         window_start = int(now // self.window)
-        cache_key = f"api-throttle:{key.pk}:{window_start}"
+        cache_key = f"{caller}:{window_start}"
         count = self._count(cache_key, window_start)
         if count > self.limit:
             self.wait_seconds = (window_start + 1) * self.window - now

@@ -6,9 +6,10 @@ so each vocabulary term we point at is typed in the graph too (a frequency is a
 ``dct:Frequency``, an access right a ``dct:RightsStatement``, a URL an ``rdfs:Resource`` …).
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
@@ -82,6 +83,22 @@ CATALOG_DESCRIPTION = _(
     "department provides, how it is classified and whether it is open."
 )
 SERVICE_TITLE = _("Operator API of the public data portal")
+OPEN_SERVICE_TITLE = _("Open API of the public data portal (no key)")
+AUTHORIZATION_NEEDED = _(
+    "Provided to qualified operators under an authorization; apply on the portal."
+)
+IANA_MEDIA_TYPE = "http://www.iana.org/assignments/media-types/"
+# The downloads of an open entry (apps.opendata): URL name, title, IANA media type (JSON Lines
+# has none registered).
+DOWNLOADS = [
+    ("opendata:download-csv", "CSV", "text/csv"),
+    (
+        "opendata:download-xlsx",
+        "XLSX",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("opendata:download-jsonl", "JSON Lines", None),
+]
 
 JSONLD_CONTEXT = {
     "dcat": str(DCAT),
@@ -150,6 +167,23 @@ def _data_service(site: _Site, publisher: BNode) -> URIRef:
     graph.add((service, DCAT.endpointDescription, description))
     graph.add((service, DCAT.landingPage, site.typed(site.url("api-docs"), FOAF.Document)))
     graph.add((service, DCTERMS.publisher, publisher))
+    return service
+
+
+def _open_data_service(site: _Site, publisher: BNode) -> URIRef:
+    graph = site.graph
+    service = site.url("catalog:list") + "#open-api"
+    graph.add((service, RDF.type, DCAT.DataService))
+    for title in _translations(OPEN_SERVICE_TITLE):
+        graph.add((service, DCTERMS.title, title))
+    endpoint = site.typed(URIRef(site.api_endpoint + "open/"), RDFS.Resource)
+    graph.add((service, DCAT.endpointURL, endpoint))
+    description = site.typed(site.url("api-schema"), RDFS.Resource)
+    graph.add((service, DCAT.endpointDescription, description))
+    graph.add((service, DCAT.landingPage, site.typed(site.url("api-docs"), FOAF.Document)))
+    graph.add((service, DCTERMS.publisher, publisher))
+    rights = site.typed(ACCESS_RIGHT.PUBLIC, DCTERMS.RightsStatement)
+    graph.add((service, DCTERMS.accessRights, rights))
     return service
 
 
@@ -235,8 +269,56 @@ def _contact_and_coverage(graph: Graph, dataset: URIRef, entry: CatalogEntry) ->
         graph.add((dataset, DCTERMS.spatial, place))
 
 
+def _downloads(
+    site: _Site, dataset: URIRef, page: URIRef, entry: CatalogEntry, service: URIRef
+) -> None:
+    """An open entry with live data: one distribution per download format, and the open API."""
+    graph = site.graph
+    for name, title, media_type in DOWNLOADS:
+        distribution = BNode()
+        graph.add((distribution, RDF.type, DCAT.Distribution))
+        graph.add((distribution, DCTERMS.title, Literal(title)))
+        graph.add((distribution, DCAT.accessURL, site.typed(page, RDFS.Resource)))
+        download = site.typed(site.url(name, entry.identifier), RDFS.Resource)
+        graph.add((distribution, DCAT.downloadURL, download))
+        if media_type:
+            media = site.typed(URIRef(IANA_MEDIA_TYPE + media_type), DCTERMS.MediaType)
+            graph.add((distribution, DCAT.mediaType, media))
+        graph.add((dataset, DCAT.distribution, distribution))
+    api = BNode()
+    graph.add((api, RDF.type, DCAT.Distribution))
+    records = site.typed(site.url("api-open-records", entry.identifier), RDFS.Resource)
+    graph.add((api, DCAT.accessURL, records))
+    graph.add((api, DCAT.accessService, service))
+    graph.add(
+        (
+            api,
+            DCAT.mediaType,
+            site.typed(URIRef(IANA_MEDIA_TYPE + "application/json"), DCTERMS.MediaType),
+        )
+    )
+    graph.add((dataset, DCAT.distribution, api))
+    graph.add((service, DCAT.servesDataset, dataset))
+
+
+def _application(site: _Site, dataset: URIRef, entry: CatalogEntry) -> None:
+    """A conditional entry: the way in is an application for an authorization."""
+    graph = site.graph
+    distribution = BNode()
+    graph.add((distribution, RDF.type, DCAT.Distribution))
+    query = urlencode({"entry": entry.identifier})
+    page = URIRef(f"{site.url('operator_authorizations:application-create')}?{query}")
+    graph.add((distribution, DCAT.accessURL, site.typed(page, RDFS.Resource)))
+    rights = BNode()
+    graph.add((rights, RDF.type, DCTERMS.RightsStatement))
+    for label in _translations(AUTHORIZATION_NEEDED):
+        graph.add((rights, RDFS.label, label))
+    graph.add((distribution, DCTERMS.accessRights, rights))
+    graph.add((dataset, DCAT.distribution, distribution))
+
+
 def _distribution(site: _Site, dataset: URIRef, entry: CatalogEntry, service: URIRef) -> None:
-    """The data is reached only through the operator API, by authorized operators."""
+    """The data is reached through the operator API, by authorized operators."""
     graph = site.graph
     distribution = BNode()
     graph.add((distribution, RDF.type, DCAT.Distribution))
@@ -250,11 +332,19 @@ def _distribution(site: _Site, dataset: URIRef, entry: CatalogEntry, service: UR
     graph.add((service, DCAT.servesDataset, dataset))
 
 
-def catalog_graph(*, entries: Iterable[CatalogEntry], base_url: str, publisher_name: str) -> Graph:
-    """The catalog, its data service and one dataset per entry.
+def catalog_graph(
+    *,
+    entries: Iterable[CatalogEntry],
+    base_url: str,
+    publisher_name: str,
+    downloadable: Collection[int] = frozenset(),
+) -> Graph:
+    """The catalog, its data services and one dataset per entry.
 
     ``base_url`` is the site's scheme and host (``https://data.example.cn/``); ``entries``
-    must have their department loaded (``select_related``).
+    must have their department loaded (``select_related``); ``downloadable`` are the ids of
+    the open entries with live data (CatalogEntryQuerySet.downloadable), which anyone may
+    download and read through the open API.
     """
     graph = Graph()
     for prefix, namespace in JSONLD_CONTEXT.items():
@@ -263,6 +353,8 @@ def catalog_graph(*, entries: Iterable[CatalogEntry], base_url: str, publisher_n
     bureau = _agent(graph, publisher_name)
     service = _data_service(site, bureau)
     catalog = _catalog(site, bureau, service)
+    open_service = _open_data_service(site, bureau)
+    graph.add((catalog, DCAT.service, open_service))
     for entry in entries:
         page = site.url("catalog:detail", entry.identifier)
         # The dataset is not its page: its URI is the page's without the final slash, which
@@ -272,7 +364,12 @@ def catalog_graph(*, entries: Iterable[CatalogEntry], base_url: str, publisher_n
         _describe(site, dataset, page, entry)
         _classify(site, dataset, entry)
         _contact_and_coverage(graph, dataset, entry)
-        _distribution(site, dataset, entry, service)
+        if entry.pk in downloadable:
+            _downloads(site, dataset, page, entry, open_service)
+        else:
+            _distribution(site, dataset, entry, service)
+        if entry.openness == Openness.CONDITIONAL:
+            _application(site, dataset, entry)
         graph.add((catalog, DCAT.dataset, dataset))
     return graph
 

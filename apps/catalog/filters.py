@@ -38,10 +38,24 @@ class CatalogEntryFilter(django_filters.FilterSet):
     sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("sector"))
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("classification grade"))
     openness = django_filters.ChoiceFilter(choices=Openness.choices, label=_("openness"))
+    downloadable = django_filters.BooleanFilter(
+        method="filter_downloadable",
+        label=_("has downloadable data"),
+        help_text=_("true: only open entries whose data anyone may download."),
+    )
 
     class Meta:
         model = CatalogEntry
-        fields = ["q", "department", "sector", "grade", "openness"]
+        fields = ["q", "department", "sector", "grade", "openness", "downloadable"]
+
+    def filter_downloadable(
+        self, queryset: CatalogEntryQuerySet, name: str, value: bool | None
+    ) -> CatalogEntryQuerySet:
+        if value is None:
+            return queryset
+        if value:
+            return queryset.downloadable()
+        return queryset.exclude(pk__in=queryset.downloadable().values("pk"))
 
     def filter_search(
         self, queryset: CatalogEntryQuerySet, name: str, value: str

@@ -66,6 +66,11 @@ class CatalogEntryQuerySet(models.QuerySet["CatalogEntry"]):
     def of_department(self, department_id: int) -> "CatalogEntryQuerySet":
         return self.filter(department_id=department_id)
 
+    def downloadable(self) -> "CatalogEntryQuerySet":
+        """Open entries with a live data version (apps.datazone's ``versions``, at most one of
+        them live per entry): anyone may download their rows (apps.opendata)."""
+        return self.filter(openness=Openness.OPEN, versions__is_live=True)
+
     def search(self, text: str) -> "CatalogEntryQuerySet":
         """Full-text search that works for Chinese (n-gram tokens, see search.py)."""
         tokens = search.query_tokens(text)

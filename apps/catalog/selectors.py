@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from apps.accounts.models import User
+from apps.core.exports import XLSX_MAX_ROWS
 
 from .models import CatalogEntry, CatalogEntryQuerySet, CatalogField
 
@@ -51,3 +52,14 @@ def catalog_entry_public(*, identifier: str) -> CatalogEntry:
     if entry is None:
         raise Http404
     return entry
+
+
+def catalog_download_formats(*, entry_ids: list[int]) -> dict[int, list[str]]:
+    """The download formats of each of these published entries that anyone may download, in one
+    query; XLSX only while the live version fits in an Excel sheet."""
+    live_rows = catalog_entries_public().downloadable().filter(pk__in=entry_ids)
+    formats = {}
+    for pk, rows in live_rows.values_list("pk", "versions__row_count"):
+        fits = (rows or 0) <= XLSX_MAX_ROWS
+        formats[pk] = ["CSV", *(["XLSX"] if fits else []), "JSON Lines"]
+    return formats

@@ -5,7 +5,7 @@ from hashlib import sha256
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -14,8 +14,10 @@ from rdflib import Graph
 from apps.organisations.models import Bureau
 
 from . import dcat
+from .choices import Openness
 from .filters import CatalogEntryFilter, catalog_facets
-from .selectors import catalog_entries_public, catalog_entry_public
+from .sections import entry_page_sections
+from .selectors import catalog_download_formats, catalog_entries_public, catalog_entry_public
 
 PAGE_SIZE = 50
 EXPORT_CACHE_SECONDS = 15 * 60
@@ -24,11 +26,15 @@ EXPORT_CACHE_SECONDS = 15 * 60
 def catalog_list(request: HttpRequest) -> HttpResponse:
     filterset = CatalogEntryFilter(request.GET, queryset=catalog_entries_public())
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    formats = catalog_download_formats(entry_ids=[entry.pk for entry in page])
     context = {
         "filterset": filterset,
         "facets": catalog_facets(filterset=filterset),
         "page_obj": page,
         "query": filterset.form.cleaned_data.get("q") or "",
+        "downloadable": filterset.form.cleaned_data.get("downloadable") is True,
+        # Each entry of the page with the formats anyone may download it in (open data).
+        "cards": [(entry, formats.get(entry.pk, [])) for entry in page],
     }
     # A hand-made URL with an unknown value: say which parameter, list without it.
     status = 400 if filterset.errors else 200
@@ -37,7 +43,8 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
 
 def catalog_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     entry = catalog_entry_public(identifier=identifier)
-    return render(request, "catalog/public/detail.html", {"entry": entry})
+    context = {"entry": entry, "sections": entry_page_sections(request, entry)}
+    return render(request, "catalog/public/detail.html", context)
 
 
 def _bureau_name() -> str:
@@ -48,9 +55,13 @@ def _bureau_name() -> str:
 
 def _export_key(serialize: Callable[[Graph], str], base_url: str, publisher_name: str) -> str:
     # Publishing or retiring an entry changes the count or the latest publication time.
+    # Data going live (or rolled back) changes which entries offer downloads: the sum of the
+    # live versions' ids changes with it (the join gives each entry one row per version).
     version = catalog_entries_public().aggregate(
-        count=Count("pk"), published=Max("published_at"), updated=Max("updated_at")
-    )
+        count=Count("pk", distinct=True), published=Max("published_at"),
+        updated=Max("updated_at"),
+        live=Sum("versions__pk", filter=Q(openness=Openness.OPEN, versions__is_live=True)),
+    )  # fmt: skip
     parts = (serialize.__name__, base_url, publisher_name, sorted(version.items()))
     return "catalog-dcat:" + sha256(repr(parts).encode()).hexdigest()
 
@@ -67,9 +78,11 @@ def _export(request: HttpRequest, serialize: Callable[[Graph], str]) -> str:
     body = cache.get(key)
     if body is None:
         entries = catalog_entries_public().iterator(chunk_size=500)
+        downloadable = set(catalog_entries_public().downloadable().values_list("pk", flat=True))
         graph = dcat.catalog_graph(
-            entries=entries, base_url=base_url, publisher_name=publisher_name
-        )
+            entries=entries, base_url=base_url, publisher_name=publisher_name,
+            downloadable=downloadable,
+        )  # fmt: skip
         body = serialize(graph)
         cache.set(key, body, EXPORT_CACHE_SECONDS)
     return body

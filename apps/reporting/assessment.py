@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from apps.catalog.choices import Status, UpdateFrequency
 from apps.catalog.models import CatalogEntry
 from apps.datazone.choices import VersionStatus
 from apps.datazone.models import DataVersion
+from apps.opendata.models import API_FORMATS, DOWNLOAD_FORMATS, OpenDataUse
 from apps.organisations.models import Department
 from apps.revenue.models import RevenueShareRecord
 
@@ -94,6 +95,8 @@ class SupplyFigures:
     authorizations_served: int = 0
     api_rows_served: int = 0
     revenue_shared: Decimal = field(default_factory=lambda: Decimal("0.00"))
+    open_downloads: int = 0
+    open_api_calls: int = 0
 
     @property
     def on_time_rate(self) -> Decimal | None:
@@ -108,6 +111,7 @@ class SupplyFigures:
             self.entries_published, self.entries_in_catalog, self.entries_on_time,
             self.entries_due, "" if rate is None else rate, self.rows_supplied,
             self.authorizations_served, self.api_rows_served, self.revenue_shared,
+            self.open_downloads, self.open_api_calls,
         ]  # fmt: skip
 
 
@@ -125,6 +129,8 @@ def column_titles() -> list[str]:
         _("Authorizations served"),
         _("API rows served"),
         _("Revenue shared (yuan)"),
+        _("Open data downloads"),
+        _("Open API calls"),
     ]
 
 
@@ -140,6 +146,7 @@ def supply_assessment(*, period: Period, departments: Any = None) -> list[Supply
     _authorizations(figures, start, end)
     _api_rows(figures, start, end)
     _revenue(figures, period)
+    _open_data(figures, start, end)
     return list(figures.values())
 
 
@@ -184,10 +191,16 @@ def _freshness(figures: dict[int, SupplyFigures], end: datetime) -> None:
 
 
 def _rows(figures: dict[int, SupplyFigures], start: datetime, end: datetime) -> None:
-    versions = DataVersion.objects.filter(
-        entry__department_id__in=figures, status__in=LOADED,
-        finished_at__gte=start, finished_at__lt=end,
-    )  # fmt: skip
+    """Rows of each entry's version that was live at the end of the period (the last one loaded
+    in it): a version replaced within the period supplied nothing that is still in use, so a
+    superseded 400,000-row upload is not added to its replacement's rows."""
+    loaded = DataVersion.objects.filter(
+        status__in=LOADED, finished_at__gte=start, finished_at__lt=end
+    )
+    last_of_entry = loaded.filter(entry_id=OuterRef("entry_id")).order_by("-finished_at", "-pk")
+    versions = loaded.filter(
+        entry__department_id__in=figures, pk=Subquery(last_of_entry.values("pk")[:1])
+    )
     for pk, row in _grouped(versions, "entry__department_id", rows=Sum("row_count")).items():
         figures[pk].rows_supplied = row["rows"] or 0
 
@@ -218,11 +231,27 @@ def _revenue(figures: dict[int, SupplyFigures], period: Period) -> None:
         figures[pk].revenue_shared = Decimal(str(row["share"] or 0)).quantize(Decimal("0.01"))
 
 
+def _open_data(figures: dict[int, SupplyFigures], start: datetime, end: datetime) -> None:
+    """Downloads and open API calls of the department's open entries (anyone, no key)."""
+    uses = OpenDataUse.objects.filter(
+        entry__department_id__in=figures, used_at__gte=start, used_at__lt=end
+    )
+    rows = _grouped(
+        uses, "entry__department_id",
+        downloads=Count("pk", filter=Q(format__in=DOWNLOAD_FORMATS)),
+        api_calls=Count("pk", filter=Q(format__in=API_FORMATS)),
+    )  # fmt: skip
+    for pk, row in rows.items():
+        figures[pk].open_downloads = row["downloads"]
+        figures[pk].open_api_calls = row["api_calls"]
+
+
 def totals(rows: list[SupplyFigures]) -> dict[str, Any]:
     summed: dict[str, Any] = defaultdict(int)
     for row in rows:
         for name in ("entries_published", "entries_in_catalog", "entries_on_time", "entries_due",
-                     "rows_supplied", "authorizations_served", "api_rows_served"):  # fmt: skip
+                     "rows_supplied", "authorizations_served", "api_rows_served",
+                     "open_downloads", "open_api_calls"):  # fmt: skip
             summed[name] += getattr(row, name)
         summed["revenue_shared"] += row.revenue_shared
     return dict(summed)

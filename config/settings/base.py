@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.twofactor",
     "apps.reporting",
+    "apps.opendata",
     "apps.demo",
     "apps.operations",
 ]
@@ -255,6 +256,8 @@ READYZ_REQUIRE_WORKER = env_bool("READYZ_REQUIRE_WORKER", False)
 API_KEY_RATE = env_str("API_KEY_RATE", "600/min")
 API_AGGREGATE_MIN_GROUP = env_int("API_AGGREGATE_MIN_GROUP", 10, minimum=1)
 API_MAX_PAGE_SIZE = 1000
+# Open API (no key, open entries only): requests per caller address, fixed window as above.
+OPEN_API_RATE = env_str("OPEN_API_RATE", "60/min")
 # Each worker keeps what the access checks found until PostgreSQL announces a change to it
 # (apps/api/access_cache.py); off, every call reads everything again.
 API_ACCESS_CACHE = env_bool("API_ACCESS_CACHE", True)

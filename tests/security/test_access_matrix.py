@@ -140,6 +140,11 @@ PAGES: dict[str, Row] = {
     "catalog:detail": PUBLIC,
     "catalog:dcat-jsonld": PUBLIC,
     "catalog:dcat-turtle": PUBLIC,
+    # The world's entry is conditional: nobody downloads its rows, its authorized operator
+    # included (only open entries are downloadable; tests/opendata).
+    "opendata:download-csv": row(NOT_FOUND),
+    "opendata:download-xlsx": row(NOT_FOUND),
+    "opendata:download-jsonl": row(NOT_FOUND),
     "authorizations:disclosure": PUBLIC,
     "authorizations:disclosure-csv": PUBLIC,
     "authorizations:scenarios": PUBLIC,
@@ -265,6 +270,9 @@ API: dict[str, Row] = {
     "POST /api/v1/datasets/{identifier}/verify/": row(
         UNAUTHORIZED, operator=BAD_REQUEST, other_operator=NOT_FOUND
     ),
+    # The keyless open API serves open entries only; the world's entry is conditional.
+    "GET /api/v1/open/{identifier}/": row(NOT_FOUND),
+    "GET /api/v1/open/{identifier}/records/": row(NOT_FOUND),
     "GET /api/v1/revenue-reports/": API_KEY_HOLDERS,
     "POST /api/v1/revenue-reports/": row(
         UNAUTHORIZED, operator=BAD_REQUEST, other_operator=BAD_REQUEST
@@ -294,6 +302,9 @@ class World:
 # URL name -> the kwargs of its route in the world.
 ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "catalog:detail": lambda w: {"identifier": w.entry.identifier},
+    "opendata:download-csv": lambda w: {"identifier": w.entry.identifier},
+    "opendata:download-xlsx": lambda w: {"identifier": w.entry.identifier},
+    "opendata:download-jsonl": lambda w: {"identifier": w.entry.identifier},
     "department_catalog:detail": lambda w: {"identifier": w.draft.identifier},
     "department_catalog:edit": lambda w: {"identifier": w.draft.identifier},
     "department_catalog:submit": lambda w: {"identifier": w.draft.identifier},

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpendataConfig(AppConfig):
+    name = "apps.opendata"
+    verbose_name = _("Open data")
+
+    def ready(self) -> None:
+        from apps.catalog.sections import entry_page_section_register
+
+        from .sections import entry_page_section
+
+        entry_page_section_register(entry_page_section)

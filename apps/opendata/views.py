@@ -1,0 +1,78 @@
+"""Downloads of an open entry's live version: CSV, XLSX and JSON Lines, at URLs a script can
+fetch (/catalog/<identifier>/download.csv …). Every other entry answers 404 (selectors)."""
+
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
+from django.utils.translation import gettext as _
+
+from apps.api.access import Scope
+from apps.core.exports import Sheet, csv_lines, xlsx_file_response
+
+from . import selectors, services
+from .models import UseFormat
+from .values import Counted, json_lines, table_rows
+
+
+def download_name(scope: Scope) -> str:
+    """The file's name: the entry's identifier and the version's number."""
+    return f"{scope.entry.identifier}-v{scope.table.version.number}"
+
+
+def _counted_after_close(
+    request: HttpRequest,
+    response: HttpResponseBase,
+    scope: Scope,
+    format: str,
+    rows: Counted,
+) -> HttpResponseBase:
+    """Record the use when the server closes the response: after the body has gone, with the
+    rows actually sent (fewer when the client went away)."""
+    address = services.address_hash(request)
+
+    def record() -> None:
+        services.open_data_use_record(
+            entry_id=scope.entry.pk, version_id=scope.table.version.pk, format=format,
+            rows=rows.count, address=address,
+        )  # fmt: skip
+
+    # Django's list of callbacks run when the response is closed (not in the type stubs).
+    response._resource_closers.extend([rows.close, record])  # type: ignore[attr-defined]
+    return response
+
+
+def download_csv(request: HttpRequest, identifier: str) -> HttpResponseBase:
+    scope = selectors.open_scope_of(identifier=identifier)
+    rows = Counted(selectors.open_rows_stream(scope=scope))
+    response = StreamingHttpResponse(
+        csv_lines(table_rows(scope.table.columns, rows)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{download_name(scope)}.csv"'
+    return _counted_after_close(request, response, scope, UseFormat.CSV, rows)
+
+
+def download_jsonl(request: HttpRequest, identifier: str) -> HttpResponseBase:
+    scope = selectors.open_scope_of(identifier=identifier)
+    rows = Counted(selectors.open_rows_stream(scope=scope))
+    response = StreamingHttpResponse(
+        json_lines(scope.table.columns, rows), content_type="application/jsonl; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{download_name(scope)}.jsonl"'
+    return _counted_after_close(request, response, scope, UseFormat.JSONL, rows)
+
+
+def download_xlsx(request: HttpRequest, identifier: str) -> HttpResponseBase:
+    scope = selectors.open_scope_of(identifier=identifier)
+    if scope.table.row_count > selectors.XLSX_MAX_ROWS:
+        return HttpResponse(
+            _("This version has more rows than an Excel sheet holds; download the CSV instead."),
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    rows = Counted(selectors.open_rows_stream(scope=scope))
+    sheet = Sheet(scope.entry.identifier, table_rows(scope.table.columns, rows, spreadsheet=True))
+    response = xlsx_file_response(download_name(scope), [sheet])
+    return _counted_after_close(request, response, scope, UseFormat.XLSX, rows)
