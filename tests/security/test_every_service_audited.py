@@ -62,6 +62,7 @@ NOT_STATE_CHANGING = {
     "revenue.first_qualification",  # read
     "revenue.support_window_end",  # date arithmetic
     "authorizations.aggregation_check",  # raises on a forbidden or unjustified combination
+    "opendata.address_hash",  # a salted hash of an address
 }
 
 # Steps of the services below, called only by them: their recipes cover what these write.
@@ -86,6 +87,7 @@ NOT_AUDITED = {
     "api.usage_record",
     "api.usage_record_or_buffer",  # the same, kept in memory while the database is away
     "api.usage_buffer_flush",  # writes those records once it is back
+    "opendata.open_data_use_record",  # a download or open API call counted (OpenDataUse)
     # The worker's own housekeeping; the upload and every change of the live rows are recorded.
     "datazone.worker_heartbeat_record",  # liveness, for the readiness check
     "datazone.data_version_claim_next",  # queued → loading, by the worker
