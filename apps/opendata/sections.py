@@ -36,12 +36,14 @@ def _open_section(entry: CatalogEntry) -> EntryPageSection | None:
         return None
     header, *preview = table_rows(scope.table.columns, selectors.open_rows_preview(scope=scope))
     usage = selectors.open_data_usage_of_entries(entry_ids=[entry.pk]).get(entry.pk)
+    labels = {field.name: field.label for field in entry.fields.all()}  # prefetched by the page
     return EntryPageSection(
         "opendata/_entry_open.html",
         {
             "version": scope.table.version,
             "row_count": scope.table.row_count,
-            "header": header,
+            # Each column as people read it (its label), with the name a program uses.
+            "header": [(labels.get(name) or name, name) for name in header],
             "preview": preview,
             "xlsx_allowed": scope.table.row_count <= selectors.XLSX_MAX_ROWS,
             "xlsx_max_rows": selectors.XLSX_MAX_ROWS,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from apps.opendata.models import OpenDataUse
 from tests.factories import UserFactory
 
-from .conftest import ROWS
+from .conftest import OPEN_FIELDS, ROWS
 
 
 def page(client, entry):
@@ -22,6 +22,9 @@ def test_it_previews_the_first_20_rows_of_an_open_entry(client, loaded_open):
     assert response.status_code == 200
     assert 'id="open-data-preview"' in html
     assert "C020" in html and "C021" not in html
+    head = html.split('id="open-data-preview"', 1)[1].split("</thead>", 1)[0]
+    for field in OPEN_FIELDS:  # each column by its label, with the name programs use
+        assert field["label"] in head and f'<code class="help">{field["name"]}</code>' in head
     assert f"<dd>{ROWS}</dd>" in html
     version = loaded_open.versions.get()
     assert version.sha256 in html
