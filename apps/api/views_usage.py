@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from apps.accounts.models import User
+from apps.core.sections import PageSection, page_sections
 
 from . import selectors
 from .selectors import AuthorizationUsage, DayFigures, UsageReport
@@ -20,6 +21,8 @@ from .selectors import AuthorizationUsage, DayFigures, UsageReport
 CHART_HEIGHT = 60
 BAR_STEP = 10  # horizontal room per day in the SVG's coordinates
 BAR_WIDTH = 8
+# The department usage page's name for the sections other apps add (apps/core/sections.py).
+DEPARTMENT_USAGE_PAGE = "department-usage"
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,13 @@ def chart_bars(days: tuple[DayFigures, ...]) -> list[Bar]:
     return bars
 
 
-def _page(request: HttpRequest, template: str, report: UsageReport) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    template: str,
+    report: UsageReport,
+    *,
+    sections: list[PageSection] | None = None,
+) -> HttpResponse:
     rows: list[tuple[AuthorizationUsage, list[Bar]]] = [
         (usage, chart_bars(usage.days)) for usage in report.authorizations
     ]
@@ -65,6 +74,7 @@ def _page(request: HttpRequest, template: str, report: UsageReport) -> HttpRespo
         "chart_height": CHART_HEIGHT,
         "bar_width": BAR_WIDTH,
         "recent_limit": selectors.RECENT_RECORDS,
+        "sections": sections or [],
     }
     return render(request, template, context)
 
@@ -84,4 +94,6 @@ def department_usage(request: HttpRequest) -> HttpResponse:
     if user.department_id is None:
         raise PermissionDenied
     report = selectors.usage_report_for_department(user=user)
-    return _page(request, "api/usage_department.html", report)
+    # Other apps' parts of this page (the open data's downloads and calls) register for it.
+    sections = page_sections(DEPARTMENT_USAGE_PAGE, request, user=user)
+    return _page(request, "api/usage_department.html", report, sections=sections)

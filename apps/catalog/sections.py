@@ -1,31 +1,23 @@
 """Sections other apps add to a published entry's public page (the open data's preview and
 downloads, the way into an authorization): the catalog sits below them and cannot import them,
-so they register here when they load (AppConfig.ready)."""
+so they register here when they load (AppConfig.ready), through core's page sections."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 from django.http import HttpRequest
 
+from apps.core.sections import PageSection, page_section_register, page_sections
+
 from .models import CatalogEntry
 
-
-@dataclass(frozen=True)
-class EntryPageSection:
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
-
-
-EntryPageSectionMaker = Callable[[HttpRequest, CatalogEntry], EntryPageSection | None]
-_makers: list[EntryPageSectionMaker] = []
+ENTRY_PAGE = "catalog-entry"
+EntryPageSection = PageSection
+EntryPageSectionMaker = Callable[[HttpRequest, CatalogEntry], PageSection | None]
 
 
 def entry_page_section_register(maker: EntryPageSectionMaker) -> None:
-    if maker not in _makers:
-        _makers.append(maker)
+    page_section_register(ENTRY_PAGE, maker)
 
 
-def entry_page_sections(request: HttpRequest, entry: CatalogEntry) -> list[EntryPageSection]:
-    sections = (maker(request, entry) for maker in _makers)
-    return [section for section in sections if section is not None]
+def entry_page_sections(request: HttpRequest, entry: CatalogEntry) -> list[PageSection]:
+    return page_sections(ENTRY_PAGE, request, entry=entry)

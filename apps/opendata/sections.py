@@ -17,6 +17,7 @@ from apps.authorizations.selectors import authorizations_of_operator
 from apps.catalog.choices import Grade, Openness
 from apps.catalog.models import CatalogEntry
 from apps.catalog.sections import EntryPageSection
+from apps.core.sections import PageSection
 
 from . import selectors
 from .values import table_rows
@@ -51,6 +52,14 @@ def _open_section(entry: CatalogEntry) -> EntryPageSection | None:
             "usage_days": selectors.USAGE_DAYS,
             "identifier": entry.identifier,
         },
+    )
+
+
+def department_usage_section(request: HttpRequest, *, user: User) -> PageSection:
+    """The department usage page's part: its open entries' downloads and open API calls."""
+    return PageSection(
+        "opendata/_department_usage.html",
+        {"rows": selectors.open_data_usage_of_department(user=user), "days": selectors.USAGE_DAYS},
     )
 
 
