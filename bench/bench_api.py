@@ -148,21 +148,22 @@ def _credit_code() -> str:
     return first17 + check_character(first17)
 
 
-def _entry() -> Any:
+def _entry(identifier: str = IDENTIFIER, openness: str = "conditional") -> Any:
+    """The published bench entry with FIELDS (made once)."""
     from apps.catalog import services
     from apps.catalog.models import CatalogEntry
 
-    entry = CatalogEntry.objects.filter(identifier=IDENTIFIER).first()
+    entry = CatalogEntry.objects.filter(identifier=identifier).first()
     if entry is not None:
         return entry
     people = _people()
     entry = services.catalog_entry_create(
         department=people["department"], actor=people["clerk"], fields=FIELDS,
-        data={"title": "市场主体经营信息（API 基准）", "description": "API benchmark",
+        data={"title": f"市场主体经营信息（{identifier} 基准）", "description": "benchmark",
               "sector": "market", "update_frequency": "monthly", "contact_name": "bench",
-              "grade": "general", "openness": "conditional"},
+              "grade": "general", "openness": openness},
     )  # fmt: skip
-    CatalogEntry.objects.filter(pk=entry.pk).update(identifier=IDENTIFIER)
+    CatalogEntry.objects.filter(pk=entry.pk).update(identifier=identifier)
     entry = CatalogEntry.objects.get(pk=entry.pk)
     for step, who in (("submitted", "clerk"), ("published", "reviewer")):
         entry = services.catalog_entry_transition(
@@ -272,14 +273,14 @@ def _setup(authorization: Any, table: Any) -> Setup:
 
 
 @contextmanager
-def server(command: list[str], env: dict[str, str], probe: str) -> Iterator[None]:
+def server(command: list[str], env: dict[str, str], probe: str) -> Iterator[subprocess.Popen]:
     process = subprocess.Popen(
         command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
         _wait_for(probe, process)
-        yield
+        yield process
     finally:
         process.terminate()
         try:
@@ -302,14 +303,15 @@ def _wait_for(url: str, process: subprocess.Popen) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def portal_server(access_cache: bool = True) -> Any:
+def portal_server(access_cache: bool = True, **settings: str) -> Any:
+    """gunicorn on config.wsgi; ``settings`` are more environment settings (OPEN_API_RATE=…)."""
     env = {
         "API_ACCESS_CACHE": "1" if access_cache else "0",
         "DJANGO_SETTINGS_MODULE": "config.settings.prod", "DATABASE_URL": DSN,
         "SECRET_KEY": SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "AUDIT_HMAC_KEY": "bench-audit-key-" + SECRET_KEY,
         "SECURE_SSL_REDIRECT": "0", "API_KEY_RATE": "100000000/min", "LOG_LEVEL": "ERROR",
-        "DATABASE_POOL": "1", "DATABASE_POOL_MAX_SIZE": "6",
+        "DATABASE_POOL": "1", "DATABASE_POOL_MAX_SIZE": "6", **settings,
     }  # fmt: skip
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     command = [

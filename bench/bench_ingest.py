@@ -31,6 +31,7 @@ os.environ["DATABASE_POOL"] = "0"
 os.environ.setdefault("DATAZONE_MAX_UPLOAD_BYTES", str(8 * 1024**3))
 
 import psycopg  # noqa: E402
+import psycopg.sql  # noqa: E402
 
 IDENTIFIER = "BENCH-INGEST"
 # gen_rows.py's columns as a catalog schema; "id" is reserved as a field name, so the field is
@@ -59,9 +60,11 @@ CREATE INDEX ON bench_anchor (opened_on);
 
 
 def ensure_database() -> None:
-    with psycopg.connect(DSN.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'portal_bench'").fetchone():
-            conn.execute("CREATE DATABASE portal_bench")
+    """The database BENCH_DATABASE_URL names (default portal_bench), created when missing."""
+    server, name = DSN.rsplit("/", 1)
+    with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
 
 
 def rows_file(rows: int) -> Path:

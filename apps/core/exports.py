@@ -52,12 +52,28 @@ class _Echo:
         return value
 
 
+# Cells that csv_text always returns as they are: checked by exact type, the common case first.
+_NEVER_FORMULA = frozenset({int, float, Decimal, bool, type(None)})
+
+
 def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
-    """The rows as CSV lines, the first one after a BOM; every text cell neutralized."""
+    """The rows as CSV lines, the first one after a BOM; every text cell neutralized.
+
+    The same cells as ``csv_text`` on every value, without a call per cell for plain text and
+    numbers (a whole-table download writes millions of cells)."""
     writer = csv.writer(_Echo())
+    never, starts = _NEVER_FORMULA, FORMULA_STARTS
     yield "\ufeff"
     for row in rows:
-        yield writer.writerow([csv_text(value) for value in row])
+        yield writer.writerow(
+            [
+                value
+                if type(value) in never
+                else (("'" + value if value.startswith(starts) else value)
+                      if type(value) is str else csv_text(value))
+                for value in row
+            ]
+        )  # fmt: skip
 
 
 def csv_response(name: str, rows: Iterable[Iterable[Any]]) -> HttpResponse:

@@ -39,9 +39,17 @@ def table_rows(
 ) -> Iterator[list[Any]]:
     """The header, then each row with its cells converted for CSV (or XLSX: ``spreadsheet``)."""
     converters = [_cell_converter(column, spreadsheet=spreadsheet) for column in columns]
+    # Only the cells that change are converted; the others pass as they are.
+    changed = [(i, convert) for i, convert in enumerate(converters) if convert is not _keep]
+    width = len(columns)
     yield [column.name for column in columns]
     for row in rows:
-        yield [convert(value) for convert, value in zip(converters, row, strict=True)]
+        cells = list(row)
+        if len(cells) != width:
+            raise ValueError(f"a row of {len(cells)} cells for {width} columns")
+        for i, convert in changed:
+            cells[i] = convert(cells[i])
+        yield cells
 
 
 def json_lines(columns: Sequence[Column], rows: Iterable[Row]) -> Iterator[str]:
