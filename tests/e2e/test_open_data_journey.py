@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from apps.organisations.models import Operator
 from tests.conftest import PASSWORD
 from tests.opendata.conftest import (
     ROWS,
@@ -48,13 +49,21 @@ def test_a_visitor_downloads_an_open_entry_and_an_operator_applies_for_a_conditi
     assert len(rows) == ROWS + 1
     context.close()
 
-    operator = browser.new_context(base_url=live_server.url).new_page()
+    # A full company name, as real operators have, in the signed-in header.
+    Operator.objects.filter(pk=operator_member.operator_id).update(
+        name="贵阳市大数据产业发展与公共数据运营有限责任公司"
+    )
+    operator = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}
+    ).new_page()
     operator.goto("/accounts/login/")
     operator.fill("input[name=username]", operator_member.username)
     operator.fill("input[name=password]", PASSWORD)
     with operator.expect_navigation():
         operator.click("[type=submit]")
     operator.goto(f"/catalog/{conditional_entry.identifier}/")
+    # Signed in, the header carries the user's name and organisation: it wraps on a phone.
+    assert operator.evaluate("document.documentElement.scrollWidth") <= 390
     with operator.expect_navigation():
         operator.click("#apply-for-authorization")
     assert f"entry={conditional_entry.identifier}" in operator.url
