@@ -67,6 +67,8 @@ class Breaker:
 
     def pools_due_for_reset(self) -> bool:
         """True for one request per DATABASE_RETRY_SECONDS while failures are counted."""
+        if not self.failures:  # the usual case: no lock taken on the request path
+            return False
         with self._lock:
             now = time.monotonic()
             if not self.failures or now < self._pools_reset_at:
@@ -75,6 +77,8 @@ class Breaker:
             return True
 
     def is_open(self) -> bool:
+        if self.failures < settings.DATABASE_OUTAGE_THRESHOLD:  # no lock while all is well
+            return False
         with self._lock:
             if self.failures < settings.DATABASE_OUTAGE_THRESHOLD:
                 return False
