@@ -10,6 +10,7 @@ from django.utils import translation
 
 from apps.accounts.models import User
 from apps.organisations.models import Department, Operator
+from tests.clients import PortalClient
 from tests.factories import BureauFactory, DepartmentFactory, OperatorFactory, UserFactory
 
 PASSWORD = "pw-for-tests-1"
@@ -22,6 +23,13 @@ def _default_language(settings):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def client() -> PortalClient:
+    """Requests go through the middleware stack the server gives their path: the API's own for
+    /api/v1/, the full one for pages (config/handlers.py)."""
+    return PortalClient()
 
 
 @pytest.fixture

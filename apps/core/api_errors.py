@@ -76,7 +76,7 @@ _CODES = {
 }
 
 
-def _body(code: str, message: Any, field: str | None = None) -> dict[str, Any]:
+def error_body(code: str, message: Any, field: str | None = None) -> dict[str, Any]:
     error: dict[str, Any] = {"code": code, "message": message}
     if field:
         error["field"] = field
@@ -96,14 +96,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, ApiError):
-        response.data = _body(exc.error_code, str(exc.detail), exc.field)
+        response.data = error_body(exc.error_code, str(exc.detail), exc.field)
     elif isinstance(exc, exceptions.ValidationError):
         field, messages = next(iter(_flatten(exc.detail)), (None, ""))
-        response.data = _body("invalid_parameter", messages, field)
+        response.data = error_body("invalid_parameter", messages, field)
     else:
         code = next((c for kind, c in _CODES.items() if isinstance(exc, kind)), "error")
         detail = getattr(exc, "detail", str(exc))
-        response.data = _body(code, str(detail))
+        response.data = error_body(code, str(detail))
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response

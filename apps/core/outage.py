@@ -34,6 +34,8 @@ from django.utils.translation import gettext as _
 from django.views.defaults import server_error as default_server_error
 from psycopg_pool import PoolTimeout
 
+from .api_errors import error_body
+
 logger = logging.getLogger(__name__)
 
 # SQLSTATE classes and codes that mean "no usable connection", not "this query failed".
@@ -147,7 +149,7 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
         message = _("The service is briefly unavailable. Please try again in a moment.")
         page = render_to_string("503.html", {"message": message, "retry": retry})
     if request.path.startswith("/api/"):
-        body = {"error": {"code": "service_unavailable", "message": message}}
+        body = error_body("service_unavailable", message)
         response: HttpResponse = JsonResponse(body, status=503)
     else:
         response = HttpResponse(page, status=503)

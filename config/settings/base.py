@@ -81,6 +81,18 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The operator API (/api/v1/) runs through its own short stack (config/handlers.py): programs
+# with a key, or anyone for open data, need no session, CSRF, messages, 2FA, lockout, history
+# request or CSP. The security headers, the database breaker and Accept-Language stay.
+API_PATH_PREFIX = "/api/v1/"
+API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "apps.core.api_middleware.ApiOnlyMiddleware",
+    "apps.core.outage.DatabaseOutageMiddleware",
+    "apps.core.api_middleware.AcceptLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

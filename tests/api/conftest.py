@@ -7,11 +7,13 @@ qualified operator (``rival``) with its own grant on the same entry, and bureau 
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from django.utils import timezone
 
@@ -188,3 +190,14 @@ def url(name: str, identifier: str | None = None) -> str:
     from django.urls import reverse
 
     return reverse(f"api-dataset-{name}", args=[identifier] if identifier else [])
+
+
+@pytest.fixture
+def _test_connection_kept() -> Iterator[None]:
+    """A request's end closes old connections; the test's own, inside its transaction, stays
+    (as the test client does around the responses it closes itself)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -17,10 +17,9 @@ from typing import Any
 import psycopg
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import OperationalError, close_old_connections, transaction
+from django.db import OperationalError, transaction
 from django.http import FileResponse
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import path
 from django.utils import timezone
 from rest_framework.request import Request
@@ -36,9 +35,11 @@ from apps.core.exports import csv_streaming_response
 from apps.core.outage import breaker
 from apps.revenue.money import current_period
 from apps.revenue.selectors import metered_usage
+from config.handlers import ApiWSGIHandler, PathScopedApplication
 from config.urls import urlpatterns as portal_urlpatterns
 from tests.api.fixtures_keys import *  # noqa: F403
 from tests.api.fixtures_keys import AUTHORIZATIONS_URL, bearer, frozen_now
+from tests.clients import PortalClient
 
 STREAM_URL = "/api/v1/test-stream/"
 STREAMED_ROWS = 500
@@ -87,8 +88,8 @@ def unreachable_for_usage(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return attempts
 
 
-def _server_errors() -> Client:
-    return Client(raise_request_exception=False)
+def _server_errors() -> PortalClient:
+    return PortalClient(raise_request_exception=False)
 
 
 # 5xx calls are recorded ------------------------------------------------------------------------
@@ -140,8 +141,10 @@ def test_a_503_answered_by_the_open_breaker_is_recorded_without_a_key(api_key, s
     _key, raw = api_key
     settings.DATABASE_OUTAGE_THRESHOLD = 1
     breaker.failed(_shutdown_error())
-    assert Client().get(AUTHORIZATIONS_URL, **bearer(raw)).status_code == 503
-    assert Client().get("/catalog/").status_code == 503  # a page: not an API call, not metered
+    assert PortalClient().get(AUTHORIZATIONS_URL, **bearer(raw)).status_code == 503
+    assert (
+        PortalClient().get("/catalog/").status_code == 503
+    )  # a page: not an API call, not metered
     assert len(usage_buffer) == 1
     breaker.succeeded()
     assert services.usage_buffer_flush() == 1
@@ -159,13 +162,13 @@ def test_records_wait_while_the_write_fails_and_keep_their_time(
     first, second = timezone.now() - timedelta(minutes=10), timezone.now() - timedelta(minutes=9)
     for moment in (first, second):
         with frozen_now(moment):
-            assert Client().get(AUTHORIZATIONS_URL, **bearer(raw)).status_code == 200
+            assert PortalClient().get(AUTHORIZATIONS_URL, **bearer(raw)).status_code == 200
     assert len(unreachable_for_usage) == 2
     assert len(usage_buffer) == 2
     assert services.usage_buffer_flush() == 0  # still away: nothing written, nothing dropped
     assert len(usage_buffer) == 2
     monkeypatch.undo()
-    assert Client().get(AUTHORIZATIONS_URL, **bearer(raw)).status_code == 200
+    assert PortalClient().get(AUTHORIZATIONS_URL, **bearer(raw)).status_code == 200
     times = list(UsageRecord.objects.order_by("created_at").values_list("created_at", flat=True))
     assert times[:2] == [first, second]
     assert len(times) == 3
@@ -181,7 +184,7 @@ def test_a_full_buffer_counts_what_it_drops_and_says_so_once(
     with caplog.at_level(logging.ERROR, logger="apps.api"):
         for minute in range(5):
             with frozen_now(start + timedelta(minutes=minute)):
-                Client().get(AUTHORIZATIONS_URL, **bearer(raw))
+                PortalClient().get(AUTHORIZATIONS_URL, **bearer(raw))
         assert len(usage_buffer) == 2
         full = [r for r in caplog.records if "buffer full" in r.getMessage()]
         assert len(full) == 1
@@ -254,20 +257,11 @@ def test_the_periodic_flush_writes_the_buffer_once_the_database_answers(settings
 
 
 @pytest.fixture
-def _test_connection_kept() -> Iterator[None]:
-    """A request's end closes old connections; the test's own, inside its transaction, stays
-    (as the test client does around the responses it closes itself)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
 def wsgi(_test_connection_kept: None) -> DeliveryTrackingApplication:
     """The portal's WSGI application as config/wsgi.py builds it."""
-    return DeliveryTrackingApplication(WSGIHandler())
+    return DeliveryTrackingApplication(
+        PathScopedApplication(pages=WSGIHandler(), api=ApiWSGIHandler())
+    )
 
 
 @pytest.fixture

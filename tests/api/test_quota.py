@@ -5,12 +5,12 @@ import threading
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.test import Client
 
 from apps.api.models import DailyUsage, UsageRecord
 from apps.datazone.models import DataVersion
 from apps.datazone.storage import table_store
 from tests.api.conftest import GRANTED, url
+from tests.clients import PortalClient
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ def test_concurrent_pages_never_exceed_the_quota(grant, qualified, operator_memb
     lock = threading.Lock()
 
     def ask() -> None:
-        client = Client(HTTP_AUTHORIZATION=header)
+        client = PortalClient(HTTP_AUTHORIZATION=header)
         start.wait()
         try:
             for _ in range(4):
