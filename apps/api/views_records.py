@@ -12,7 +12,7 @@ from apps.core.api_errors import ApiError
 
 from . import query, services
 from .access import Grant
-from .formats import csv_response, json_rows
+from .formats import RowsJSONRenderer, csv_response, json_rows
 from .parameters import (
     RecordsRequest,
     cursor_dump,
@@ -36,6 +36,7 @@ class DatasetRecordsApi(DataApiView):
     back what it did not use."""
 
     endpoint = "records"
+    renderer_classes = [RowsJSONRenderer]
 
     @extend_schema(
         tags=["datasets"],

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from apps.api import query
 from apps.api.access import Scope
-from apps.api.formats import csv_response, json_rows
+from apps.api.formats import RowsJSONRenderer, csv_response, json_rows
 from apps.api.parameters import (
     cursor_dump,
     is_slow,
@@ -151,6 +151,8 @@ class OpenEntryApi(OpenApiView):
 class OpenRecordsApi(OpenApiView):
     """Pages of an open entry's live rows, with the operator records endpoint's fields, filters,
     ordering, cursor and formats. No key is needed."""
+
+    renderer_classes = [RowsJSONRenderer]
 
     @extend_schema(
         tags=["open data"],

@@ -2,10 +2,14 @@
 only pages need is gone, every check and header the API owes its callers is still there."""
 
 import io
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from django.test import RequestFactory
 
+from apps.api.formats import RowsJSONRenderer
 from apps.api.models import UsageRecord
 from config.handlers import is_api_path
 from tests.api.conftest import url
@@ -91,3 +95,17 @@ def test_the_api_only_server_answers_any_other_path_with_a_json_404(db, _test_co
     assert status.startswith("404")
     assert headers["Content-Type"] == "application/json"
     assert b"This server answers the API only." in body
+
+
+def test_rows_are_written_exactly_as_the_formatters_write_them():
+    moment = datetime(2024, 1, 5, 8, 0, 30, 500000, tzinfo=UTC)
+    row = {"amount": Decimal("1.250"), "day": date(2024, 1, 5), "seen_at": moment, "open": True}
+    written = json.loads(RowsJSONRenderer().render({"results": [row]}))["results"][0]
+    assert written == {
+        "amount": "1.250",  # exact text, trailing zero kept, never a float
+        "day": "2024-01-05",
+        "seen_at": moment.isoformat(),
+        "open": True,
+    }
+    with pytest.raises(TypeError):
+        RowsJSONRenderer().render({"unexpected": object()})

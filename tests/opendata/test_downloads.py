@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from apps.api.formats import json_rows
+from apps.api.formats import RowsJSONRenderer, json_rows
 from apps.datazone.selectors import live_table_for
 from apps.opendata import selectors
 from apps.opendata.models import OpenDataUse
@@ -41,7 +41,8 @@ def live_json(entry) -> list[dict]:
     table = live_table_for(entry=entry)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(NAMES)} FROM {table.sql_name} ORDER BY _row")  # noqa: S608
-        return json_rows(table.columns, cursor.fetchall())
+        rows = json_rows(table.columns, cursor.fetchall())
+    return json.loads(RowsJSONRenderer().render(rows))
 
 
 def test_it_downloads_the_whole_live_version_as_csv_with_a_bom(client, loaded_open):
