@@ -540,11 +540,16 @@ def profile_stacks(setup: Setup) -> None:
 
     from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
     from django.test import RequestFactory
 
     from config.handlers import ApiWSGIHandler
 
     settings.ALLOWED_HOSTS = ["*"]
+    # One connection for every call, as a server's pooled thread has (not one per request).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     path = f"/api/v1/datasets/{IDENTIFIER}/records/"
     query = "district=d07&page_size=100"
     for label, handler in (("API stack", ApiWSGIHandler()), ("full stack", WSGIHandler())):

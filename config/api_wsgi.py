@@ -12,5 +12,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 django.setup(set_prefix=False)
 
 from config.handlers import ApiWSGIHandler  # noqa: E402
+from config.warmup import warm_up  # noqa: E402
 
 application = DeliveryTrackingApplication(ApiWSGIHandler())
+warm_up()

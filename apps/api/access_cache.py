@@ -142,6 +142,11 @@ class AccessCache:
             self._listening = False
             self.invalidate()
 
+    def start(self) -> None:
+        """Listen from now on (a server's start), rather than from the first call."""
+        if self.enabled():
+            self._start()
+
     # The listener ------------------------------------------------------------------------------
 
     def _start(self) -> None:

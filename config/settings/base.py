@@ -87,9 +87,9 @@ MIDDLEWARE = [
 API_PATH_PREFIX = "/api/v1/"
 API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "apps.core.api_middleware.ApiOnlyMiddleware",
     "apps.core.outage.DatabaseOutageMiddleware",
     "apps.core.api_middleware.AcceptLanguageMiddleware",
+    "apps.core.api_middleware.ApiOnlyMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
 

@@ -7,11 +7,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from django.db import OperationalError
 from django.test import RequestFactory
 
+from apps.api.access_cache import access_cache
 from apps.api.formats import RowsJSONRenderer
 from apps.api.models import UsageRecord
 from config.handlers import is_api_path
+from config.warmup import warm_up
 from tests.api.conftest import url
 
 
@@ -109,3 +112,28 @@ def test_rows_are_written_exactly_as_the_formatters_write_them():
     }
     with pytest.raises(TypeError):
         RowsJSONRenderer().render({"unexpected": object()})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_server_starts_listening_and_opens_its_pool_before_its_first_call(settings):
+    settings.API_ACCESS_CACHE = True
+    access_cache.stop()
+    assert not access_cache.is_listening()
+    try:
+        warm_up()
+        assert access_cache.wait_until_listening(timeout=5)
+    finally:
+        access_cache.stop()
+
+
+def test_warming_up_without_a_database_does_not_stop_the_start(monkeypatch, caplog):
+    class Unreachable:
+        vendor = "postgresql"
+
+        @property
+        def pool(self):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr("config.warmup.connections", {"default": Unreachable()})
+    warm_up()
+    assert "could not be reached at start" in caplog.text
