@@ -30,7 +30,7 @@ def warm_up() -> None:
     if connection.vendor != "postgresql":
         return
     try:
-        pool = connection.pool
+        pool = getattr(connection, "pool", None)  # PostgreSQL with DATABASE_POOL on
         if pool is not None:
             pool.open(wait=True, timeout=POOL_WAIT_SECONDS)
         access_cache.start()
