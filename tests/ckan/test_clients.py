@@ -12,27 +12,16 @@ import ckanapi
 import pytest
 from django.utils import timezone
 
-from apps.catalog import search
 from apps.catalog.models import CatalogEntry
-from tests.factories import UserFactory, entry_data
+from tests.factories import bulk_published_entries
 
 MANY = 230
 
 
 @pytest.fixture
-def many(transactional_db, catalog, department, other_department):
+def many(transactional_db, catalog, department):
     """Enough published entries for several pages of 100, plus the small catalog's."""
-    creator = UserFactory(department=department, organisation_role="member")
-    now = timezone.now()
-    entries = []
-    for number in range(MANY):
-        entry = CatalogEntry(
-            identifier=f"BULK-{number:05d}", department=department, created_by=creator,
-            status="published", published_at=now, **entry_data(title=f"批量条目 {number}"),
-        )  # fmt: skip
-        entry.search_document = search.document(entry.identifier, entry.title)
-        entries.append(entry)
-    CatalogEntry.objects.bulk_create(entries)
+    bulk_published_entries(department=department, count=MANY)
     return CatalogEntry.objects.published()
 
 
