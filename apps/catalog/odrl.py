@@ -37,8 +37,8 @@ PROFILE_TERMS = [
         "Action",
         _("register"),
         _(
-            "Register the public data resource in authorized operation with the registration "
-            "body, and keep the registration valid while the authorization runs."
+            "Register the public data in authorized operation with the registration body, and "
+            "keep the registration valid while the authorization runs."
         ),
     ),
     ProfileTerm(
