@@ -245,8 +245,8 @@ def tag_list(params: dict[str, Any], site: Site) -> list[Any]:
 def status_show(params: dict[str, Any], site: Site) -> dict[str, Any]:
     """What this site is and which CKAN action API it follows."""
     return {
-        "site_title": _("Public data portal"),
-        "site_description": _("The city data bureau's public data portal."),
+        "site_title": _("Public Data Portal"),
+        "site_description": _("City Data Bureau · public data authorized operation"),
         "site_url": site.base_url,
         "ckan_version": CKAN_VERSION,
         "error_emails_to": None,
