@@ -137,6 +137,13 @@ def _field_condition(field: str, value: str) -> Q:
             return _time_range("updated_at", value)
         case "metadata_created":
             return _time_range("created_at", value)
+        # What CKAN clients add to say "public, active datasets only": every entry here is.
+        case "dataset_type" | "type":
+            return Q() if value == "dataset" else Q(pk__in=[])
+        case "capacity":
+            return Q() if value == "public" else Q(pk__in=[])
+        case "state":
+            return Q() if value == "active" else Q(pk__in=[])
     raise _invalid(_("“%(field)s” cannot be filtered on.") % {"field": field})
 
 

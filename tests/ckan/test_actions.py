@@ -168,6 +168,8 @@ def test_search_by_words_and_filters(client, catalog):
     assert search(client, fq="organization:edu -groups:transport")["count"] == 1
     assert search(client, fq="organization:edu AND groups:transport")["count"] == 1
     assert search(client, fq="(groups:transport OR groups:health)")["count"] == 2
+    assert search(client, fq="+dataset_type:dataset capacity:public state:active")["count"] == 3
+    assert search(client, fq="state:deleted")["count"] == 0
     assert (
         search(client, fq=f"owner_org:{department_uuid(catalog['open'].department_id)}")["count"]
         == 2
