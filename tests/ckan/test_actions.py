@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.catalog.models import CatalogEntry
 from apps.ckan.package import department_uuid, sector_uuid
+from tests.factories import bulk_published_entries
 
 
 def call(client, action: str, method: str = "get", **params):
@@ -263,10 +264,12 @@ def test_status_and_help(client, db):
 
 @pytest.mark.parametrize("rows", [10, 100])
 def test_package_search_takes_the_same_queries_however_many_rows(
-    client, catalog, django_assert_max_num_queries, rows
+    client, catalog, department, django_assert_max_num_queries, rows
 ):
+    bulk_published_entries(department=department, count=120)
     facets = json.dumps(["organization", "groups", "tags", "res_format", "license_id"])
     # count, page, download formats, and one query per facet
     with django_assert_max_num_queries(8):
         result = search(client, rows=rows, fq="organization:edu", **{"facet.field": facets})
-    assert result["count"] == 2
+    assert result["count"] == 122
+    assert len(result["results"]) == rows
