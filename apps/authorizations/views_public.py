@@ -10,7 +10,7 @@ from typing import Any
 import django_filters
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy
 from apps.catalog.choices import Sector
 from apps.catalog.models import CatalogEntry
 from apps.core.exports import csv_streaming_response
-from apps.organisations.models import Department, Operator
+from apps.organisations.models import Bureau, Department, Operator
 
+from . import odrl
 from .choices import FeeBasis
 from .models import Authorization
 from .selectors import (
@@ -135,3 +136,18 @@ def scenarios(request: HttpRequest) -> HttpResponse:
     for scenario in page:
         scenario.authorized_entries = _entries(scenario.authorizations_in_force)  # type: ignore[attr-defined]
     return render(request, "authorizations/public/scenarios.html", {"page_obj": page})
+
+
+def disclosure_policy(request: HttpRequest, pk: int) -> HttpResponse:
+    """One authorization in force as an ODRL Agreement (JSON-LD); any other answers 404."""
+    authorization = authorizations_disclosed().filter(pk=pk).first()
+    if authorization is None:
+        raise Http404
+    base_url = request.build_absolute_uri("/")
+    publisher_name = Bureau.objects.order_by("pk").values_list("name", flat=True).first()
+    graph = odrl.agreement_graph(
+        authorization=authorization, base_url=base_url,
+        publisher_name=publisher_name or _("City Data Bureau"),
+    )  # fmt: skip
+    body = odrl.agreement_jsonld(graph, base_url)
+    return HttpResponse(body, content_type="application/ld+json; charset=utf-8")

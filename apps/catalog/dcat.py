@@ -16,13 +16,15 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
 
+from . import odrl
 from .choices import Openness, Sector, UpdateFrequency
 from .models import CatalogEntry
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 FREQUENCY = Namespace(EU_AUTHORITY + "frequency/")
 ACCESS_RIGHT = Namespace(EU_AUTHORITY + "access-right/")
@@ -108,6 +110,8 @@ JSONLD_CONTEXT = {
     "skos": str(SKOS),
     "vcard": str(VCARD),
     "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "hydra": str(HYDRA),
+    "odrl": str(odrl.ODRL),
 }
 
 
@@ -301,8 +305,9 @@ def _downloads(
     graph.add((service, DCAT.servesDataset, dataset))
 
 
-def _application(site: _Site, dataset: URIRef, entry: CatalogEntry) -> None:
-    """A conditional entry: the way in is an application for an authorization."""
+def _application(site: _Site, dataset: URIRef, entry: CatalogEntry, bureau: BNode) -> None:
+    """A conditional entry: the way in is an application for an authorization, on the terms of
+    the bureau's ODRL offer."""
     graph = site.graph
     distribution = BNode()
     graph.add((distribution, RDF.type, DCAT.Distribution))
@@ -314,6 +319,11 @@ def _application(site: _Site, dataset: URIRef, entry: CatalogEntry) -> None:
     for label in _translations(AUTHORIZATION_NEEDED):
         graph.add((rights, RDFS.label, label))
     graph.add((distribution, DCTERMS.accessRights, rights))
+    policy = odrl.offer(
+        graph, uid=URIRef(dataset + "#offer"), target=dataset, assigner=bureau,
+        base_url=site.base_url,
+    )  # fmt: skip
+    graph.add((distribution, odrl.ODRL.hasPolicy, policy))
     graph.add((dataset, DCAT.distribution, distribution))
 
 
@@ -351,6 +361,8 @@ def catalog_graph(
         graph.bind(prefix, namespace)
     site = _Site(base_url=base_url.rstrip("/"), graph=graph)
     bureau = _agent(graph, publisher_name)
+    # The bureau is also the party that offers the ODRL policies.
+    odrl.party(graph, bureau, publisher_name)
     service = _data_service(site, bureau)
     catalog = _catalog(site, bureau, service)
     open_service = _open_data_service(site, bureau)
@@ -369,9 +381,46 @@ def catalog_graph(
         else:
             _distribution(site, dataset, entry, service)
         if entry.openness == Openness.CONDITIONAL:
-            _application(site, dataset, entry)
+            _application(site, dataset, entry, bureau)
         graph.add((catalog, DCAT.dataset, dataset))
     return graph
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """A page of the paged catalog: absolute URLs of it and of its neighbours."""
+
+    this: str
+    first: str
+    last: str
+    next: str | None
+    previous: str | None
+    total: int
+    per_page: int
+
+
+def paged_collection(graph: Graph, links: PageLinks) -> URIRef:
+    """Describe the page as a hydra PagedCollection (what RDF harvesters follow).
+
+    hydra:first/last/next/previous are the hydra terms; ckanext-dcat's harvester also reads
+    the older hydra:firstPage/lastPage/nextPage/previousPage literals, so both are given.
+    """
+    graph.bind("hydra", HYDRA)
+    page = URIRef(links.this)
+    graph.add((page, RDF.type, HYDRA.PagedCollection))
+    graph.add((page, HYDRA.totalItems, Literal(links.total, datatype=XSD.integer)))
+    graph.add((page, HYDRA.itemsPerPage, Literal(links.per_page, datatype=XSD.integer)))
+    pairs = [
+        (HYDRA.first, HYDRA.firstPage, links.first),
+        (HYDRA.last, HYDRA.lastPage, links.last),
+        (HYDRA.next, HYDRA.nextPage, links.next),
+        (HYDRA.previous, HYDRA.previousPage, links.previous),
+    ]
+    for term, older_term, url in pairs:
+        if url is not None:
+            graph.add((page, term, URIRef(url)))
+            graph.add((page, older_term, Literal(url)))
+    return page
 
 
 def catalog_turtle(graph: Graph) -> str:
@@ -380,3 +429,7 @@ def catalog_turtle(graph: Graph) -> str:
 
 def catalog_jsonld(graph: Graph) -> str:
     return graph.serialize(format="json-ld", context=JSONLD_CONTEXT)
+
+
+def catalog_rdfxml(graph: Graph) -> str:
+    return graph.serialize(format="xml")

@@ -1,5 +1,7 @@
 """The unified public data resource catalog (公共数据资源目录): entries and their field schemas."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -107,6 +109,8 @@ class IdentifierSequence(models.Model):
 
 class CatalogEntry(models.Model):
     identifier = models.CharField(_("identifier"), max_length=40, unique=True, editable=False)
+    # A stable key for other catalogs (the CKAN action API's "id"): never reused, never changed.
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     department = models.ForeignKey(
         "organisations.Department",
         verbose_name=_("providing department"),

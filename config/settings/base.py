@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "apps.twofactor",
     "apps.reporting",
     "apps.opendata",
+    "apps.ckan",
     "apps.demo",
     "apps.operations",
 ]

@@ -140,6 +140,15 @@ PAGES: dict[str, Row] = {
     "catalog:detail": PUBLIC,
     "catalog:dcat-jsonld": PUBLIC,
     "catalog:dcat-turtle": PUBLIC,
+    "catalog:dcat-rdfxml": PUBLIC,
+    "catalog:entry-dcat-turtle": PUBLIC,
+    "catalog:entry-dcat-jsonld": PUBLIC,
+    "catalog:odrl-profile": PUBLIC,
+    # The CKAN action API: read-only, the public catalog for everyone (tests/ckan).
+    "ckan:action": PUBLIC,
+    "ckan:action-unversioned": PUBLIC,
+    "ckan:root": PUBLIC,
+    "ckan:docs": PUBLIC,
     # The world's entry is conditional: nobody downloads its rows, its authorized operator
     # included (only open entries are downloadable; tests/opendata).
     "opendata:download-csv": row(NOT_FOUND),
@@ -147,6 +156,7 @@ PAGES: dict[str, Row] = {
     "opendata:download-jsonl": row(NOT_FOUND),
     "authorizations:disclosure": PUBLIC,
     "authorizations:disclosure-csv": PUBLIC,
+    "authorizations:disclosure-policy": PUBLIC,  # the ODRL agreement of one in force
     "authorizations:scenarios": PUBLIC,
     "api-v1": row(REDIRECT),  # to the API docs
     "api-schema": PUBLIC,
@@ -302,6 +312,11 @@ class World:
 # URL name -> the kwargs of its route in the world.
 ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "catalog:detail": lambda w: {"identifier": w.entry.identifier},
+    "catalog:entry-dcat-turtle": lambda w: {"identifier": w.entry.identifier},
+    "catalog:entry-dcat-jsonld": lambda w: {"identifier": w.entry.identifier},
+    "authorizations:disclosure-policy": lambda w: {"pk": w.authorization.pk},
+    "ckan:action": lambda w: {"name": "package_search"},
+    "ckan:action-unversioned": lambda w: {"name": "package_list"},
     "opendata:download-csv": lambda w: {"identifier": w.entry.identifier},
     "opendata:download-xlsx": lambda w: {"identifier": w.entry.identifier},
     "opendata:download-jsonl": lambda w: {"identifier": w.entry.identifier},
