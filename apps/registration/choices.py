@@ -31,7 +31,7 @@ class ApplicationStatus(models.TextChoices):
     IN_NOTICE = "in_notice", _("in public notice")
     OBJECTED = "objected", _("paused by an objection")
     REGISTERED = "registered", _("registered")
-    REFUSED = "refused", _("refused")
+    REFUSED = "refused", _("registration refused")
 
 
 # submitted → in review (accepted) | incomplete (one consolidated notice) | refused;

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-pytestmark = pytest.mark.django_db
-
 from apps.registration import calendar, services
 from apps.registration.calendar import CalendarNotCovered, add_working_days
+
+pytestmark = pytest.mark.django_db
 
 
 def test_it_counts_from_the_first_working_day_after_the_start():

@@ -28,7 +28,7 @@ def test_an_unregistered_entry_is_not_approved(recommended, approver):
         authorization_services.application_approve(
             application=recommended, actor=approver, scope=scope(), agreement=AGREEMENT
         )
-    assert "no registration in force" in str(error.value)
+    assert recommended.entry.identifier in str(error.value) and "没有有效的登记" in str(error.value)
     recommended.refresh_from_db()
     assert recommended.status == "recommended"
 
@@ -67,9 +67,7 @@ def test_the_gate_off_lets_the_approval_through(recommended, approver, settings)
 
 def test_the_decision_page_says_so_before_the_form(client, recommended, approver):
     client.force_login(approver)
-    response = client.get(
-        f"/admin/authorizations/application/{recommended.pk}/approve/"
-    )
+    response = client.get(f"/admin/authorizations/application/{recommended.pk}/approve/")
     content = response.content.decode()
     assert response.status_code == 200
     assert 'id="approval-refusals"' in content

@@ -131,7 +131,9 @@ def test_the_materials_notice_and_a_refusal_need_reasons(entry, department_membe
 
 def test_refused_with_reasons_is_final(entry, department_member, reviewer, today):
     application = apply(entry, department_member)
-    services.registration_refuse(application=application, actor=reviewer, reason="不属于授权运营范围")
+    services.registration_refuse(
+        application=application, actor=reviewer, reason="不属于授权运营范围"
+    )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.REFUSED
     assert application.decision_reason == "不属于授权运营范围"
@@ -225,9 +227,8 @@ def test_a_signed_in_objector_is_named_from_the_account(
 def test_validity_is_three_years_or_the_authorizations_end(
     entry, department_member, reviewer, approver, recommended, today, settings
 ):
-    from tests.authorizations.conftest import AGREEMENT, scope
-
     from apps.authorizations import services as authorization_services
+    from tests.authorizations.conftest import AGREEMENT, scope
 
     register(entry, department_member, reviewer, today)
     first = Registration.objects.get()
@@ -261,9 +262,7 @@ def test_a_renewal_outside_the_60_days_is_refused_with_the_window(
     assert apply(entry, department_member, kind=Kind.RENEWAL).kind == Kind.RENEWAL
 
 
-def test_cancellation_and_expiry_are_recorded_and_shown(
-    entry, department_member, reviewer, today
-):
+def test_cancellation_and_expiry_are_recorded_and_shown(entry, department_member, reviewer, today):
     register(entry, department_member, reviewer, today)
     registration = Registration.objects.get()
     today.set(registration.valid_until + timedelta(days=1))

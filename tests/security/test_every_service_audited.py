@@ -788,9 +788,7 @@ def _(get: Get):
 
 def _objection(get: Get) -> Any:
     application = _registration_application(get, notice=True)
-    return registration_services.objection_file(
-        application=application, actor=None, data=OBJECTION
-    )
+    return registration_services.objection_file(application=application, actor=None, data=OBJECTION)
 
 
 @recipe("registration.objection_dismiss", EventKind.REGISTRATION_DECIDED)
