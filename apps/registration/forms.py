@@ -45,7 +45,9 @@ class _Materials(forms.Form):
 
 
 class ApplicationForm(_Materials):
-    entry = forms.ModelChoiceField(label=_("Catalog entry"), queryset=CatalogEntry.objects.none())
+    entry = forms.ModelChoiceField(
+        label=_("Catalog entry"), queryset=CatalogEntry.objects.none(), empty_label="—"
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     summary = forms.CharField(
         label=_("Content summary"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
@@ -108,8 +110,9 @@ class ObjectionForm(forms.Form):
 class RegistrationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     department = forms.ModelChoiceField(
-        label=_("Registrant"), queryset=Department.objects.order_by("name"), required=False
-    )
+        label=_("Registrant"), queryset=Department.objects.order_by("name"), required=False,
+        empty_label="—",
+    )  # fmt: skip
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Kind.choices], required=False)
     ended = forms.BooleanField(label=_("Include ended registrations"), required=False)
 
