@@ -51,7 +51,7 @@ def test_an_entry_is_registered_through_notice_and_objection(
         department=department, actor=department_member, status="published", reviewer=reviewer,
         title="公交站点客流统计",
     )  # fmt: skip
-    member = browser.new_context(base_url=live_server.url).new_page()
+    member = browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
     _log_in(member, "dept_member")
     member.goto("/departments/registrations/new/")
     member.select_option("#id_entry", str(entry.pk))
@@ -63,7 +63,7 @@ def test_an_entry_is_registered_through_notice_and_objection(
     application = RegistrationApplication.objects.get()
     assert "2026-06-04" in member.inner_text("#application-due")
 
-    staff = browser.new_context(base_url=live_server.url).new_page()
+    staff = browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
     _log_in(staff, "reviewer", "/admin/login/")
     change = f"/admin/registration/registrationapplication/{application.pk}/change/"
     _decide(staff, change, "accept")
@@ -72,7 +72,7 @@ def test_an_entry_is_registered_through_notice_and_objection(
     assert application.status == "in_notice"
 
     visitor = browser.new_context(
-        base_url=live_server.url, viewport={"width": 390, "height": 844}
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844}
     ).new_page()
     visitor.goto("/registrations/")
     notice = visitor.locator(f"#notice-{application.pk}")
