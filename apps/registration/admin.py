@@ -14,7 +14,13 @@ from apps.core.admin_decisions import BureauAdmin, Decision, DecisionAdmin, deci
 
 from . import clock, services
 from .choices import OPEN_STATUSES, TRANSITIONS, ApplicationStatus, ObjectionStatus
-from .models import Objection, Registration, RegistrationApplication, YearArrangement
+from .models import (
+    Objection,
+    Registration,
+    RegistrationApplication,
+    RegistrationMaterial,
+    YearArrangement,
+)
 from .selectors import calendar_year_missing
 
 
@@ -65,8 +71,6 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 class MaterialInline(admin.TabularInline):
-    from .models import RegistrationMaterial
-
     model = RegistrationMaterial
     fields = ("document", "uploaded_by", "uploaded_at")
     readonly_fields = fields
@@ -77,12 +81,26 @@ class MaterialInline(admin.TabularInline):
         return False
 
 
+class ObjectionInline(admin.TabularInline):
+    """The objections, each linked to its page where the bureau decides it."""
+
+    model = Objection
+    fields = ("name", "organisation", "contact", "filed_on", "status", "decision_reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(RegistrationApplication)
 class RegistrationApplicationAdmin(DecisionAdmin):
     """The registration queue: sorted by due date, the overdue ones flagged."""
 
     list_display = (
-        "number", "kind", "entry", "department", "status", "due", "overdue", "submitted_on",
+        "number", "kind", "entry", "department", "status", "due", "overdue",
     )  # fmt: skip
     list_filter = (OverdueFilter, "status", "kind", "department")
     list_select_related = ("entry", "department")
@@ -95,7 +113,7 @@ class RegistrationApplicationAdmin(DecisionAdmin):
         "due_is_provisional",
     )  # fmt: skip
     fields = readonly_fields
-    inlines = [MaterialInline]
+    inlines = [MaterialInline, ObjectionInline]
     decisions = APPLICATION_DECISIONS
     actions = decision_actions(APPLICATION_DECISIONS)
 

@@ -270,7 +270,7 @@ def test_cancellation_and_expiry_are_recorded_and_shown(entry, department_member
     assert services.registration_expire() == 1
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.EXPIRED
-    assert registration.history.first().history_change_reason == "validity ended"
+    assert registration.history.first().history_change_reason == "有效期届满"  # validity ended
 
 
 def test_a_cancellation_ends_the_registration(entry, department_member, reviewer, today):
