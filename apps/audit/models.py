@@ -60,6 +60,8 @@ class EventKind(models.TextChoices):
     )
     TWOFACTOR_PASSED = "twofactor_passed", _("two-factor check passed")
     COMBINATION_RULE_CHANGED = "combination_rule_changed", _("combination rule set")
+    REGISTRATION_DECIDED = "registration_decided", _("registration decision")
+    REGISTRATION_CHANGED = "registration_changed", _("registration applied for or objected to")
 
 
 class AuditLogIsAppendOnly(Exception):

@@ -21,6 +21,7 @@ def navigation_for(user: User | None) -> list[Link]:
         Link(_("Home"), reverse("home")),
         Link(_("Catalog"), reverse("catalog:list")),
         Link(_("Disclosure"), reverse("authorizations:disclosure")),
+        Link(_("Registrations"), reverse("registration:list")),
         Link(_("Scenarios"), reverse("authorizations:scenarios")),
     ]
     if user is None or not user.is_authenticated:
@@ -35,6 +36,7 @@ def navigation_for(user: User | None) -> list[Link]:
         links += [
             Link(_("Catalog entries"), reverse("department_catalog:list")),
             Link(_("Applications"), reverse("department_authorizations:list")),
+            Link(_("Registration"), reverse("department_registration:list")),
             Link(_("Usage"), reverse("department_usage:index")),
             Link(_("Revenue shares"), reverse("department_revenue:index")),
             Link(_("Chief data officer"), reverse("cdo:department")),

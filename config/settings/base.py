@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.reporting",
     "apps.opendata",
     "apps.ckan",
+    "apps.registration",
     "apps.demo",
     "apps.operations",
 ]
@@ -249,6 +250,11 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", Tr
 AUTHORIZATION_DEFAULT_REVENUE_SHARE = env_decimal(
     "AUTHORIZATION_DEFAULT_REVENUE_SHARE", "0.30", minimum="0", maximum="1"
 )
+# Public data resource registration (公共数据资源登记, 26号): an authorization is approved only for
+# a catalog entry with a registration in force while this is on.
+REGISTRATION_REQUIRED_FOR_AUTHORIZATION = env_bool("REGISTRATION_REQUIRED_FOR_AUTHORIZATION", True)
+# The administrative division code at the head of every registration code (README, "Registration").
+REGISTRATION_REGION_CODE = env_str("REGISTRATION_REGION_CODE", "520100")
 # Largest evidence or agreement document accepted, in bytes.
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Largest data-zone upload (CSV or XLSX) accepted, in bytes; refused before the file is read.

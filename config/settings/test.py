@@ -30,3 +30,7 @@ AXES_ENABLED = False
 API_ACCESS_CACHE = False
 # Tests flush buffered usage records themselves; the periodic flush is proved by its own test.
 API_USAGE_FLUSH_SECONDS = 0
+# Most tests approve authorizations for entries they never register: the registration gate is
+# off here and turned on by the tests that prove it (tests/registration/test_gate.py) and by the
+# demo's test (seed_demo registers what its authorizations need).
+REGISTRATION_REQUIRED_FOR_AUTHORIZATION = False

@@ -4,4 +4,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (language) {
     language.addEventListener("change", () => language.form.submit());
   }
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
 });

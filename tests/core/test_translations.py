@@ -31,9 +31,15 @@ def test_the_compiled_catalogue_is_committed():
     assert MO.stat().st_size > 1000
 
 
-# docs/glossary.md: a catalog entry is 目录条目 / "catalog entry"; the catalog's own name
-# (公共数据资源目录, "public data resource catalog") is the only place the other words stay.
-CATALOG_NAME = ("公共数据资源目录", "data resource catalog")
+# docs/glossary.md: a catalog entry is 目录条目 / "catalog entry"; the official names of the
+# catalog (公共数据资源目录, "public data resource catalog") and of its registration (公共数据资源登记,
+# "public data resource registration", 26号) are the only places the other words stay.
+CATALOG_NAME = (
+    "公共数据资源目录",
+    "data resource catalog",
+    "公共数据资源登记",
+    "public data resource registration",
+)
 OTHER_NAMES_OF_A_CATALOG_ENTRY = re.compile(r"数据集|数据资源|dataset|data resource", re.IGNORECASE)
 
 

@@ -46,6 +46,8 @@ from apps.catalog.models import CatalogEntry
 from apps.cdo import services as cdo_services
 from apps.datazone.models import DataVersion
 from apps.organisations.models import Operator
+from apps.registration import services as registration_services
+from apps.registration.models import Registration, RegistrationApplication
 from apps.revenue import services as revenue_services
 from apps.revenue.models import RevenueReport
 from apps.revenue.money import current_period, previous_period
@@ -157,6 +159,11 @@ PAGES: dict[str, Row] = {
     "authorizations:disclosure": PUBLIC,
     "authorizations:disclosure-csv": PUBLIC,
     "authorizations:disclosure-policy": PUBLIC,  # the ODRL agreement of one in force
+    "registration:list": PUBLIC,
+    "registration:csv": PUBLIC,
+    "registration:lookup": PUBLIC,
+    "registration:certificate": PUBLIC,
+    "registration:object": row(NOT_ALLOWED),  # anyone may object, by POST
     "authorizations:scenarios": PUBLIC,
     "api-v1": row(REDIRECT),  # to the API docs
     "api-schema": PUBLIC,
@@ -175,6 +182,9 @@ PAGES: dict[str, Row] = {
     "department_catalog:list": DEPARTMENT_ONLY,
     "department_catalog:create": DEPARTMENT_ONLY,
     "department_catalog:detail": DEPARTMENT_OBJECT,
+    "department_registration:list": DEPARTMENT_ONLY,
+    "department_registration:create": DEPARTMENT_ONLY,
+    "department_registration:detail": DEPARTMENT_OBJECT,
     "department_catalog:edit": DEPARTMENT_OBJECT,
     "department_catalog:submit": POST_ONLY,
     "department_catalog:confirm": POST_ONLY,
@@ -239,6 +249,10 @@ POSTS: dict[str, Row] = {
     "password_change": SIGNED_IN,
     "department_catalog:create": DEPARTMENT_ONLY,
     "department_catalog:edit": DEPARTMENT_OBJECT,
+    # Anyone may object; an empty objection is refused with the form's errors.
+    "registration:object": row(BAD_REQUEST),
+    "department_registration:create": DEPARTMENT_ONLY,
+    "department_registration:detail": DEPARTMENT_OBJECT,
     "department_catalog:submit": row(
         FORBIDDEN, anonymous=LOGIN, department=REDIRECT, other_department=NOT_FOUND
     ),
@@ -307,6 +321,7 @@ class World:
     keys: dict[str, str]  # persona -> raw API key of its operator
     key_pk: int  # the operator's key
     year: int
+    registration: Registration  # of the entry, by the department
 
 
 # URL name -> the kwargs of its route in the world.
@@ -325,6 +340,9 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "department_catalog:submit": lambda w: {"identifier": w.draft.identifier},
     "department_catalog:confirm": lambda w: {"identifier": w.draft.identifier},
     "department_authorizations:detail": lambda w: {"pk": w.application.pk},
+    "registration:certificate": lambda w: {"code": w.registration.code},
+    "registration:object": lambda w: {"pk": w.registration.application_id},
+    "department_registration:detail": lambda w: {"pk": w.registration.application_id},
     "department_authorizations:opinion": lambda w: {"pk": w.application.pk},
     "operator_authorizations:qualification-document": lambda w: {"pk": w.qualification.pk},
     "operator_authorizations:application-detail": lambda w: {"pk": w.application.pk},
@@ -398,6 +416,22 @@ def _authorization(application: Application, users: dict[str, Any]) -> Authoriza
     )
 
 
+def _registration(entry: CatalogEntry, member: User, reviewer: User) -> Registration:
+    """Registered through the services; the notice's 10 working days are stepped over."""
+    application = registration_services.registration_apply(
+        entry=entry, actor=member, kind="first", summary="摘要",
+        documents=[SimpleUploadedFile("a.pdf", b"%PDF-1.4 registration", "application/pdf")],
+    )  # fmt: skip
+    registration_services.registration_accept(application=application, actor=reviewer)
+    registration_services.registration_open_notice(application=application, actor=reviewer)
+    today = timezone.localdate()
+    RegistrationApplication.objects.filter(pk=application.pk).update(
+        notice_starts=today - timedelta(days=20), notice_ends=today - timedelta(days=1)
+    )
+    registration_services.registration_conclude(application=application, actor=reviewer)
+    return Registration.objects.get(application=application)
+
+
 def build_world(permissions: dict[str, list[tuple[str, str]]], tmp_path: Path) -> World:
     department = DepartmentFactory(code="EDU", name="市教育局")
     other_department = DepartmentFactory(code="HEALTH", name="市卫生健康委员会")
@@ -432,6 +466,7 @@ def build_world(permissions: dict[str, list[tuple[str, str]]], tmp_path: Path) -
         amount=Decimal("1000.00"), reference="INV-001",
         attachment=SimpleUploadedFile("invoice.pdf", b"%PDF-1.4 invoice", "application/pdf"),
     )  # fmt: skip
+    registration = _registration(entry, member, reviewer)
     key, raw = api_services.api_key_create(actor=users["operator_admin"], name="matrix")
     rival_admin = UserFactory(username="rival_admin", operator=other_operator,
                               organisation_role="admin")  # fmt: skip
@@ -444,6 +479,7 @@ def build_world(permissions: dict[str, list[tuple[str, str]]], tmp_path: Path) -
         authorization=authorization,
         qualification=Qualification.objects.filter(operator=operator).earliest("pk"),
         report=report, operator=operator, key_pk=key.pk, year=period.year,
+        registration=registration,
         keys={"operator_admin": raw, "operator_member": raw, "other_operator_member": rival_raw},
     )  # fmt: skip
 

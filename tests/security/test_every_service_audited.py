@@ -31,6 +31,7 @@ from apps.catalog import services as catalog_services
 from apps.cdo import services as cdo_services
 from apps.datazone import services as datazone_services
 from apps.organisations import services as organisation_services
+from apps.registration import services as registration_services
 from apps.revenue import services as revenue_services
 from apps.revenue.models import CertifiedTransactionAmount, LocalTaxStatus, RevenueShareRecord
 from apps.twofactor import services as twofactor_services
@@ -63,6 +64,7 @@ NOT_STATE_CHANGING = {
     "revenue.support_window_end",  # date arithmetic
     "authorizations.aggregation_check",  # raises on a forbidden or unjustified combination
     "opendata.address_hash",  # a salted hash of an address
+    "registration.registration_in_force",  # read
 }
 
 # Steps of the services below, called only by them: their recipes cover what these write.
@@ -98,6 +100,9 @@ NOT_AUDITED = {
     "audit.audit_checkpoint_create",
     # An unconfirmed authenticator is no change of the user's 2FA; its confirmation is recorded.
     "twofactor.authenticator_pending",
+    # Provisional deadlines counted again once the calendar covers them: no decision, recorded in
+    # each application's history; the year's arrangement that triggers it is audited.
+    "registration.registration_deadlines_recompute",
 }
 
 
@@ -675,6 +680,139 @@ def _(get: Get):
     user = get("reviewer")
     give_demo_authenticator(user)
     return lambda: twofactor_services.second_factor_verify(user=user, code=demo_totp_code())
+
+
+# Registration: a published conditional entry; the real clock (deadlines may be provisional).
+
+
+def _registration_application(get: Get, *, notice: bool = False) -> Any:
+    member, reviewer = get("department_member"), get("reviewer")
+    entry = make_entry(
+        department=member.department, actor=member, status="published", reviewer=reviewer
+    )
+    application = registration_services.registration_apply(
+        entry=entry, actor=member, kind="first", summary="摘要",
+        documents=[SimpleUploadedFile("a.pdf", b"%PDF-1.4 x", "application/pdf")],
+    )  # fmt: skip
+    if notice:
+        registration_services.registration_accept(application=application, actor=reviewer)
+        registration_services.registration_open_notice(application=application, actor=reviewer)
+    return application
+
+
+def _ended_notice(get: Get) -> Any:
+    application = _registration_application(get, notice=True)
+    today = timezone.localdate()
+    type(application).objects.filter(pk=application.pk).update(
+        notice_starts=today - timedelta(days=20), notice_ends=today - timedelta(days=1)
+    )
+    return application
+
+
+OBJECTION = {"name": "李四", "contact": "13800000000", "reasons": "不符"}
+
+
+@recipe("registration.registration_apply", EventKind.REGISTRATION_CHANGED)
+def _(get: Get):
+    return lambda: _registration_application(get)
+
+
+@recipe("registration.registration_accept", EventKind.REGISTRATION_DECIDED)
+def _(get: Get):
+    application, reviewer = _registration_application(get), get("reviewer")
+    return lambda: registration_services.registration_accept(
+        application=application, actor=reviewer
+    )
+
+
+@recipe("registration.registration_request_materials", EventKind.REGISTRATION_DECIDED)
+def _(get: Get):
+    application, reviewer = _registration_application(get), get("reviewer")
+    return lambda: registration_services.registration_request_materials(
+        application=application, actor=reviewer, reason="缺材料"
+    )
+
+
+@recipe("registration.registration_resubmit", EventKind.REGISTRATION_CHANGED)
+def _(get: Get):
+    application, reviewer = _registration_application(get), get("reviewer")
+    registration_services.registration_request_materials(
+        application=application, actor=reviewer, reason="缺材料"
+    )
+    return lambda: registration_services.registration_resubmit(
+        application=application, actor=get("department_member"), summary="",
+        documents=[SimpleUploadedFile("b.pdf", b"%PDF-1.4 y", "application/pdf")],
+    )  # fmt: skip
+
+
+@recipe("registration.registration_refuse", EventKind.REGISTRATION_DECIDED)
+def _(get: Get):
+    application, reviewer = _registration_application(get), get("reviewer")
+    return lambda: registration_services.registration_refuse(
+        application=application, actor=reviewer, reason="不予登记"
+    )
+
+
+@recipe("registration.registration_open_notice", EventKind.REGISTRATION_DECIDED)
+def _(get: Get):
+    application, reviewer = _registration_application(get), get("reviewer")
+    registration_services.registration_accept(application=application, actor=reviewer)
+    return lambda: registration_services.registration_open_notice(
+        application=application, actor=reviewer
+    )
+
+
+@recipe("registration.registration_conclude", EventKind.REGISTRATION_DECIDED)
+def _(get: Get):
+    application, reviewer = _ended_notice(get), get("reviewer")
+    return lambda: registration_services.registration_conclude(
+        application=application, actor=reviewer
+    )
+
+
+@recipe("registration.registration_expire", EventKind.REGISTRATION_DECIDED)
+def _(get: Get):
+    application, reviewer = _ended_notice(get), get("reviewer")
+    registration_services.registration_conclude(application=application, actor=reviewer)
+    later = timezone.localdate() + timedelta(days=3 * 366 + 1)
+    return lambda: registration_services.registration_expire(today=later)
+
+
+@recipe("registration.objection_file", EventKind.REGISTRATION_CHANGED)
+def _(get: Get):
+    application = _registration_application(get, notice=True)
+    return lambda: registration_services.objection_file(
+        application=application, actor=None, data=OBJECTION
+    )
+
+
+def _objection(get: Get) -> Any:
+    application = _registration_application(get, notice=True)
+    return registration_services.objection_file(application=application, actor=None, data=OBJECTION)
+
+
+@recipe("registration.objection_dismiss", EventKind.REGISTRATION_DECIDED)
+def _(get: Get):
+    objection, reviewer = _objection(get), get("reviewer")
+    return lambda: registration_services.objection_dismiss(
+        objection=objection, actor=reviewer, reason="不成立"
+    )
+
+
+@recipe("registration.objection_uphold", EventKind.REGISTRATION_DECIDED)
+def _(get: Get):
+    objection, reviewer = _objection(get), get("reviewer")
+    return lambda: registration_services.objection_uphold(
+        objection=objection, actor=reviewer, reason="成立"
+    )
+
+
+@recipe("registration.year_arrangement_save", EventKind.REGISTRATION_DECIDED)
+def _(get: Get):
+    reviewer = get("reviewer")
+    return lambda: registration_services.year_arrangement_save(
+        actor=reviewer, year=2027, holidays=["2027-01-01"], working_days=[], announcement="通知"
+    )
 
 
 # --- the tests ------------------------------------------------------------------------------

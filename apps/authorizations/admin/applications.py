@@ -33,6 +33,7 @@ from ..aggregation_selectors import (
     operator_holdings,
 )
 from ..choices import APPLICATION_TRANSITIONS, ApplicationStatus, Recommendation
+from ..gates import approval_refusals
 from ..models import Application, Authorization, Scenario
 
 # Scenarios ------------------------------------------------------------------------------------
@@ -261,6 +262,7 @@ class ApplicationAdmin(DecisionAdmin):
             operator=application.operator, entry=application.entry, allowed_fields=fields
         )
         return {
+            "approval_refusals": approval_refusals(entry=application.entry),
             "holdings": operator_holdings(operator=application.operator),
             "triggered_rules": [
                 {"item": item, "confirmed": item.rule.pk in confirmed} for item in triggered

@@ -30,6 +30,7 @@ from ..choices import (
     max_period_days,
     max_period_text,
 )
+from ..gates import approval_refusals
 from ..models import Agreement, Application, Authorization, Scenario
 from ..selectors import operator_is_qualified
 from .aggregation import aggregation_approval_record, aggregation_check, operator_lock
@@ -278,6 +279,9 @@ def application_approve(
         _move(application, actor, ApplicationStatus.APPROVED, reason)  # raises the clear error
     entry, scenario = application.entry, application.scenario
     check_entry_authorizable(entry)
+    refusals = approval_refusals(entry=entry)
+    if refusals:
+        raise ValidationError(refusals, code="gate")
     _check_fields(entry, scope["allowed_fields"], field="allowed_fields")
     _check_row_filter(entry, scope.get("row_filter", []))
     authorization_period_check(

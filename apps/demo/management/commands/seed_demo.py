@@ -12,6 +12,7 @@ from apps.cdo.demo import seed_cdos
 from apps.datazone.demo import seed_datazone
 from apps.datazone.models import DataVersion
 from apps.organisations.demo import seed_organisations
+from apps.registration.demo import seed_registrations
 from apps.revenue.demo import seed_revenue
 from apps.twofactor.demo import seed_two_factor
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         organisations = seed_organisations()
         seed_cdos(organisations)
         entries = seed_catalog(organisations)
+        registrations = seed_registrations()
         applications = seed_authorizations(organisations)
         seed_datazone()
         versions = DataVersion.objects.live().count()
@@ -37,7 +39,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"demo data: {len(organisations.departments)} departments, "
                 f"{len(organisations.operators)} operators, {len(organisations.logins)} users, "
-                f"{entries} catalog entries, {applications} applications, "
+                f"{entries} catalog entries, {registrations} registration applications, "
+                f"{applications} applications, "
                 f"{versions} entries with live data, {reports} revenue reports"
             )
         )
