@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.api.access import Scope
+from apps.api.access_cache import access_cache
 from apps.api.query import quote
 from apps.catalog.choices import Openness, Status
 from apps.catalog.models import CatalogEntry
@@ -48,11 +49,21 @@ def open_entry_scope(*, entry: CatalogEntry) -> Scope | None:
 
 
 def open_scope_of(*, identifier: str) -> Scope:
-    """The open entry's scope, or 404 for every other case alike."""
+    """The open entry's scope, or 404 for every other case alike.
+
+    A scope found before is reused while neither the entry, its department nor its versions
+    have changed (the operator API's access cache, apps/api/access_cache.py, which PostgreSQL
+    tells of every committed change to them): a call pays for its page, not for finding the
+    entry and its live version again. A 404 is never kept."""
     if "\x00" in identifier:  # PostgreSQL refuses NUL in a parameter: no such entry
         raise Http404
-    entry = catalog_entries_public().filter(identifier=identifier, openness=Openness.OPEN).first()
-    scope = None if entry is None else open_entry_scope(entry=entry)
+
+    def load() -> Scope | None:
+        public = catalog_entries_public().filter(identifier=identifier, openness=Openness.OPEN)
+        entry = public.first()
+        return None if entry is None else open_entry_scope(entry=entry)
+
+    scope = access_cache.fetch(("open", identifier), load)
     if scope is None:
         raise Http404
     return scope
