@@ -17,7 +17,12 @@ from . import dcat
 from .choices import Openness
 from .filters import CatalogEntryFilter, catalog_facets
 from .sections import entry_page_sections
-from .selectors import catalog_download_formats, catalog_entries_public, catalog_entry_public
+from .selectors import (
+    catalog_download_formats,
+    catalog_download_sizes,
+    catalog_entries_public,
+    catalog_entry_public,
+)
 
 PAGE_SIZE = 50
 EXPORT_CACHE_SECONDS = 15 * 60
@@ -61,6 +66,7 @@ def _export_key(serialize: Callable[[Graph], str], base_url: str, publisher_name
         count=Count("pk", distinct=True), published=Max("published_at"),
         updated=Max("updated_at"),
         live=Sum("versions__pk", filter=Q(openness=Openness.OPEN, versions__is_live=True)),
+        sizes=Count("versions__download_sizes", distinct=True),
     )  # fmt: skip
     parts = (serialize.__name__, base_url, publisher_name, sorted(version.items()))
     return "catalog-dcat:" + sha256(repr(parts).encode()).hexdigest()
@@ -78,10 +84,10 @@ def _export(request: HttpRequest, serialize: Callable[[Graph], str]) -> str:
     body = cache.get(key)
     if body is None:
         entries = catalog_entries_public().iterator(chunk_size=500)
-        downloadable = set(catalog_entries_public().downloadable().values_list("pk", flat=True))
+        sizes = catalog_download_sizes()  # every downloadable entry, with what sizes are known
         graph = dcat.catalog_graph(
             entries=entries, base_url=base_url, publisher_name=publisher_name,
-            downloadable=downloadable,
+            downloadable=set(sizes), byte_sizes=sizes,
         )  # fmt: skip
         body = serialize(graph)
         cache.set(key, body, EXPORT_CACHE_SECONDS)

@@ -8,7 +8,7 @@ from django.utils.crypto import salted_hmac
 from apps.api.services import metering_execute
 from apps.audit.ip import client_ip
 
-from .models import OpenDataUse
+from .models import OpenDataUse, OpenDownloadSize
 
 ADDRESS_SALT = "apps.opendata.address"
 USE_COLUMNS = ("entry_id", "version_id", "format", "rows", "address_hash", "used_at")
@@ -34,3 +34,10 @@ def open_data_use_record(
     )
     used_at = connection.ops.adapt_datetimefield_value(timezone.now())
     metering_execute(statement, [entry_id, version_id, format, rows, address, used_at])
+
+
+def open_download_size_record(*, version_id: int, format: str, size: int) -> None:
+    """Keep the size of a whole download of the version (DCAT's byteSize); the first one
+    recorded stays (every complete download of a version has the same bytes)."""
+    size_of = OpenDownloadSize(version_id=version_id, format=format, bytes=size)
+    OpenDownloadSize.objects.bulk_create([size_of], ignore_conflicts=True)

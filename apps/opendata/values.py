@@ -12,7 +12,7 @@ in LF on both databases (PostgreSQL's COPY writes LF; the Python writer is told 
 """
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import Any
 
 from apps.api.formats import FORMATTERS, formatter
@@ -140,3 +140,30 @@ def csv_copy_statement(table_sql_name: str, columns: Sequence[Column]) -> str:
         cells.append(f"{cell} AS {quote(column.name)}")
     select = f"SELECT {', '.join(cells)} FROM {table_sql_name} ORDER BY {quote(ROW_COLUMN)}"  # noqa: S608 - quoted names only
     return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER true)"
+
+
+class Sent:
+    """Chunks passed on, their bytes counted once the server has written them (it asks for the
+    next one); ``finished`` once the last one has gone: the file went out whole."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self.chunks = chunks
+        self.bytes = 0
+        self.finished = False
+        self._passing = self._pass()
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self._passing
+
+    def _pass(self) -> Generator[bytes]:
+        for chunk in self.chunks:
+            yield chunk
+            self.bytes += len(chunk)
+        self.finished = True
+
+    def close(self) -> None:
+        """Stop passing chunks on, and stop what makes them (the response closes it)."""
+        self._passing.close()
+        close = getattr(self.chunks, "close", None)
+        if close is not None:
+            close()

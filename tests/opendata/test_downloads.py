@@ -13,7 +13,7 @@ from apps.api.formats import json_rows
 from apps.core.exports import csv_lines
 from apps.datazone.selectors import live_table_for
 from apps.opendata import selectors, values
-from apps.opendata.models import OpenDataUse
+from apps.opendata.models import OpenDataUse, OpenDownloadSize
 
 from .conftest import OPEN_FIELDS, ROWS, load_rows_open, open_rows
 
@@ -247,3 +247,22 @@ def test_a_table_of_one_field_keeps_its_empty_cells(client, department, departme
     assert written == python_csv(entry)
     rows = list(csv.reader(io.StringIO(written.decode()[1:])))
     assert rows == [["note"], ["甲"], ["乙"], [""]]  # the empty row is "", not a lost empty line
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_a_whole_download_records_its_size(client, loaded_open, suffix):
+    sent = body(download(client, loaded_open.identifier, suffix))
+    size = OpenDownloadSize.objects.get()
+    assert (size.version.number, size.format, size.bytes) == (1, suffix, len(sent))
+    assert body(download(client, loaded_open.identifier, suffix)) == sent  # the same bytes
+    assert OpenDownloadSize.objects.count() == 1  # recorded once
+
+
+def test_an_abandoned_or_xlsx_download_records_no_size(client, loaded_open, monkeypatch):
+    monkeypatch.setattr(values, "CHUNK_BYTES", 200)
+    response = download(client, loaded_open.identifier, "csv")
+    next(iter(response.streaming_content))
+    client_goes_away(response)
+    body(download(client, loaded_open.identifier, "xlsx"))  # carries the time it was written
+    assert OpenDataUse.objects.count() == 2
+    assert not OpenDownloadSize.objects.exists()
