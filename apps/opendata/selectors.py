@@ -5,15 +5,17 @@ version serves rows. Anything else — unknown, conditional, not open, core, unp
 data — is the same 404, so the answer never says whether a closed entry has data.
 """
 
+import select
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.utils import timezone
+from psycopg import pq
 
 from apps.accounts.models import User
 from apps.api.access import Scope
@@ -127,9 +129,10 @@ class CsvCopy:
         buffer, lines, header = bytearray(BOM), 0, 1
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(values.DATE_STYLE)
-            # psycopg's own cursor: Django's wrapper has no copy().
-            with cursor.cursor.copy(self.statement) as copy:
-                for line in copy:
+            # psycopg's own cursor: Django's wrapper has no copy(). psycopg starts the COPY and,
+            # should the stream be closed early, cancels it on the server and drains it.
+            with cursor.cursor.copy(self.statement):
+                for line in _copy_lines(cursor.cursor.connection.pgconn):
                     buffer += line
                     lines += 1
                     if len(buffer) >= size:
@@ -140,6 +143,31 @@ class CsvCopy:
             if buffer:
                 yield bytes(buffer)
             self.count += lines - header
+
+
+def _copy_lines(pgconn: Any) -> Iterator[memoryview]:
+    """The lines of a running ``COPY … TO STDOUT``, read straight from libpq (psycopg.pq).
+
+    psycopg's own Copy iteration goes through its wait loop once per line, which made reading
+    1,000,000 lines take about 1.7× as long as psql does; here lines already received are taken
+    one after another and the socket is waited on (without the GIL) only when none is left.
+    The COPY's final result is read here too: an error the server sends ends the stream."""
+    while True:
+        size, line = pgconn.get_copy_data(1)  # 1: never block, 0 when nothing has arrived
+        if size > 0:
+            yield line
+        elif size == 0:
+            select.select([pgconn.socket], [], [])
+            pgconn.consume_input()
+        else:
+            break
+    failed = None
+    while (result := pgconn.get_result()) is not None:
+        if result.status != pq.ExecStatus.COMMAND_OK:
+            failed = result
+    if size == -2 or failed is not None:
+        message = failed.error_message if failed is not None else pgconn.error_message
+        raise OperationalError(bytes(message).decode(errors="replace").strip())
 
 
 def open_csv_copy(*, scope: Scope) -> CsvCopy | None:

@@ -266,3 +266,22 @@ def test_an_abandoned_or_xlsx_download_records_no_size(client, loaded_open, monk
     body(download(client, loaded_open.identifier, "xlsx"))  # carries the time it was written
     assert OpenDataUse.objects.count() == 2
     assert not OpenDownloadSize.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no COPY")
+def test_an_error_the_server_sends_mid_copy_ends_the_stream_with_it(db):
+    from django.db import OperationalError, transaction
+
+    statement = "COPY (SELECT 1 / (n - 3) FROM generate_series(1, 10) AS n) TO STDOUT"
+    lines = []
+    with (
+        pytest.raises(OperationalError, match="division by zero"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        cursor.cursor.copy(statement),
+    ):
+        lines.extend(bytes(line) for line in selectors._copy_lines(cursor.cursor.connection.pgconn))
+    assert lines == [b"0\n", b"-1\n"]  # the rows before the failing one
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")  # the connection is usable again
+        assert cursor.fetchone() == (1,)
