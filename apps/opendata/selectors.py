@@ -152,12 +152,14 @@ def _copy_lines(pgconn: Any) -> Iterator[memoryview]:
     1,000,000 lines take about 1.7× as long as psql does; here lines already received are taken
     one after another and the socket is waited on (without the GIL) only when none is left.
     The COPY's final result is read here too: an error the server sends ends the stream."""
+    readable = select.poll()  # poll, not select(): any descriptor number, however many are open
+    readable.register(pgconn.socket, select.POLLIN)
     while True:
         size, line = pgconn.get_copy_data(1)  # 1: never block, 0 when nothing has arrived
         if size > 0:
             yield line
         elif size == 0:
-            select.select([pgconn.socket], [], [])
+            readable.poll()
             pgconn.consume_input()
         else:
             break
