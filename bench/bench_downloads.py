@@ -181,7 +181,7 @@ def report(
         listed = " ".join(f"{s:.2f}" for s in runs)
         print(f"{label:34}{seconds:>10.2f}{listed:>26}{size / 1024**2 / seconds:>8.1f}"
               f"{rows / seconds:>12,.0f}")  # fmt: skip
-    print(f"bytes: portal {downloads[0].size:,} ({size_mb:.0f} MB, BOM and CRLF lines), "
+    print(f"bytes: portal {downloads[0].size:,} ({size_mb:.0f} MB: a BOM, true/false for t/f), "
           f"psql {psql_bytes:,}")  # fmt: skip
     print(f"ratio portal speed / psql speed: {anchor / portal:.2f}× (target ≥ 0.5×)")
     print("\nserving worker's memory (VmRSS polled every 50 ms)")

@@ -24,7 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DSN = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
-GENERATOR = ROOT.parent / "shared" / "anchors" / "gen_rows.py"
+# ../shared/anchors beside the checkout; BENCH_ANCHORS names another place (a worktree elsewhere).
+ANCHORS = Path(os.environ.get("BENCH_ANCHORS", ROOT.parent / "shared" / "anchors"))
+GENERATOR = ANCHORS / "gen_rows.py"
 os.environ["DATABASE_URL"] = DSN
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ["DATABASE_POOL"] = "0"

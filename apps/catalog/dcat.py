@@ -6,7 +6,7 @@ so each vocabulary term we point at is typed in the graph too (a frequency is a
 ``dct:Frequency``, an access right a ``dct:RightsStatement``, a URL an ``rdfs:Resource`` …).
 """
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from rdflib import XSD, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from . import odrl
 from .choices import Openness, Sector, UpdateFrequency
@@ -274,9 +274,15 @@ def _contact_and_coverage(graph: Graph, dataset: URIRef, entry: CatalogEntry) ->
 
 
 def _downloads(
-    site: _Site, dataset: URIRef, page: URIRef, entry: CatalogEntry, service: URIRef
+    site: _Site,
+    dataset: URIRef,
+    page: URIRef,
+    entry: CatalogEntry,
+    service: URIRef,
+    sizes: Mapping[str, int],
 ) -> None:
-    """An open entry with live data: one distribution per download format, and the open API."""
+    """An open entry with live data: one distribution per download format (with its size in
+    bytes when it is known), and the open API."""
     graph = site.graph
     for name, title, media_type in DOWNLOADS:
         distribution = BNode()
@@ -285,6 +291,9 @@ def _downloads(
         graph.add((distribution, DCAT.accessURL, site.typed(page, RDFS.Resource)))
         download = site.typed(site.url(name, entry.identifier), RDFS.Resource)
         graph.add((distribution, DCAT.downloadURL, download))
+        size = sizes.get(name.rsplit("-", 1)[-1])  # opendata:download-csv → csv
+        if size is not None:
+            graph.add((distribution, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
         if media_type:
             media = site.typed(URIRef(IANA_MEDIA_TYPE + media_type), DCTERMS.MediaType)
             graph.add((distribution, DCAT.mediaType, media))
@@ -348,13 +357,15 @@ def catalog_graph(
     base_url: str,
     publisher_name: str,
     downloadable: Collection[int] = frozenset(),
+    byte_sizes: Mapping[int, Mapping[str, int]] | None = None,
 ) -> Graph:
     """The catalog, its data services and one dataset per entry.
 
     ``base_url`` is the site's scheme and host (``https://data.example.cn/``); ``entries``
     must have their department loaded (``select_related``); ``downloadable`` are the ids of
     the open entries with live data (CatalogEntryQuerySet.downloadable), which anyone may
-    download and read through the open API.
+    download and read through the open API; ``byte_sizes`` the known sizes of their downloads
+    (selectors.catalog_download_sizes), written as ``dcat:byteSize``.
     """
     graph = Graph()
     for prefix, namespace in JSONLD_CONTEXT.items():
@@ -377,7 +388,8 @@ def catalog_graph(
         _classify(site, dataset, entry)
         _contact_and_coverage(graph, dataset, entry)
         if entry.pk in downloadable:
-            _downloads(site, dataset, page, entry, open_service)
+            sizes = (byte_sizes or {}).get(entry.pk, {})
+            _downloads(site, dataset, page, entry, open_service, sizes)
         else:
             _distribution(site, dataset, entry, service)
         if entry.openness == Openness.CONDITIONAL:

@@ -8,6 +8,7 @@ from django.http import Http404
 from apps.accounts.models import User
 from apps.core.exports import XLSX_MAX_ROWS
 
+from .choices import Openness
 from .models import CatalogEntry, CatalogEntryQuerySet, CatalogField
 
 
@@ -52,6 +53,25 @@ def catalog_entry_public(*, identifier: str) -> CatalogEntry:
     if entry is None:
         raise Http404
     return entry
+
+
+def catalog_download_sizes(*, entry_ids: list[int] | None = None) -> dict[int, dict[str, int]]:
+    """Every downloadable entry (open, with a live version), with the known sizes in bytes of
+    its live version's downloads by format (``csv``, ``jsonl``; apps.opendata records one when
+    a download has gone out whole), empty while none is known; only ``entry_ids`` if given. One
+    query; a size recorded for an earlier version never counts for the live one."""
+    sizes: dict[int, dict[str, int]] = {}
+    live = catalog_entries_public().filter(openness=Openness.OPEN, versions__is_live=True)
+    if entry_ids is not None:
+        live = live.filter(pk__in=entry_ids)
+    found = live.values_list(
+        "pk", "versions__download_sizes__format", "versions__download_sizes__bytes"
+    )  # the join of the filter: sizes of the live version only
+    for pk, format_, size in found:
+        known = sizes.setdefault(pk, {})
+        if format_ is not None:
+            known[format_] = size
+    return sizes
 
 
 def catalog_download_formats(*, entry_ids: list[int]) -> dict[int, list[str]]:

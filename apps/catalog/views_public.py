@@ -24,7 +24,12 @@ from .choices import Openness, Status
 from .filters import SEARCH_MAX_LENGTH, CatalogEntryFilter, catalog_facets
 from .models import CatalogEntry, CatalogEntryQuerySet
 from .sections import entry_page_sections
-from .selectors import catalog_download_formats, catalog_entries_public, catalog_entry_public
+from .selectors import (
+    catalog_download_formats,
+    catalog_download_sizes,
+    catalog_entries_public,
+    catalog_entry_public,
+)
 
 PAGE_SIZE = 50
 EXPORT_CACHE_SECONDS = 15 * 60
@@ -74,6 +79,7 @@ def _catalog_version(entries: CatalogEntryQuerySet) -> dict[str, Any]:
         count=Count("pk", distinct=True), published=Max("published_at"),
         updated=Max("updated_at"),
         live=Sum("versions__pk", filter=Q(openness=Openness.OPEN, versions__is_live=True)),
+        sizes=Count("versions__download_sizes", distinct=True),
     )  # fmt: skip
 
 
@@ -94,6 +100,7 @@ def _export_state() -> tuple[dict[str, Any], datetime | None]:
         published=Max("published_at", filter=published),
         updated=Max("updated_at", filter=published),
         live=Sum("versions__pk", filter=live), changed=Max("updated_at"),
+        sizes=Count("versions__download_sizes", distinct=True, filter=live),
     )  # fmt: skip
     return state, state.pop("changed")
 
@@ -109,10 +116,10 @@ def _export(
     body = cache.get(key)
     if body is None:
         entries = catalog_entries_public().iterator(chunk_size=500)
-        downloadable = set(catalog_entries_public().downloadable().values_list("pk", flat=True))
+        sizes = catalog_download_sizes()  # every downloadable entry, with what sizes are known
         graph = dcat.catalog_graph(
             entries=entries, base_url=request.build_absolute_uri("/"),
-            publisher_name=publisher_name, downloadable=downloadable,
+            publisher_name=publisher_name, downloadable=set(sizes), byte_sizes=sizes,
         )  # fmt: skip
         body = serialize(graph)
         cache.set(key, body, EXPORT_CACHE_SECONDS)
@@ -179,12 +186,11 @@ def _paged(
         raise Http404
     page = paginator.page(number)
     ids = [entry.pk for entry in page]
-    downloadable = set(
-        catalog_entries_public().downloadable().filter(pk__in=ids).values_list("pk", flat=True)
-    )
+    sizes = catalog_download_sizes(entry_ids=ids)
     graph = dcat.catalog_graph(
-        entries=page, base_url=base_url, publisher_name=publisher_name, downloadable=downloadable
-    )
+        entries=page, base_url=base_url, publisher_name=publisher_name,
+        downloadable=set(sizes), byte_sizes=sizes,
+    )  # fmt: skip
     dcat.paged_collection(
         graph,
         dcat.PageLinks(
@@ -256,12 +262,12 @@ def _entry_dcat(
 ) -> HttpResponse:
     """One published entry's dataset, in the catalog that lists it."""
     entry = catalog_entry_public(identifier=identifier)
-    downloadable = set(
-        catalog_entries_public().downloadable().filter(pk=entry.pk).values_list("pk", flat=True)
-    )
+    sizes = catalog_download_sizes(entry_ids=[entry.pk])
     base_url = request.build_absolute_uri("/")
     publisher_name = _bureau_name()
-    etag = _etag(serialize, base_url, publisher_name, entry.pk, entry.updated_at, downloadable)
+    etag = _etag(
+        serialize, base_url, publisher_name, entry.pk, entry.updated_at, sorted(sizes.items())
+    )
     not_modified = get_conditional_response(
         request, etag=etag, last_modified=_timestamp(entry.updated_at)
     )
@@ -269,7 +275,7 @@ def _entry_dcat(
         return not_modified
     graph = dcat.catalog_graph(
         entries=[entry], base_url=base_url, publisher_name=publisher_name,
-        downloadable=downloadable,
+        downloadable=set(sizes), byte_sizes=sizes,
     )  # fmt: skip
     response = HttpResponse(serialize(graph), content_type=content_type)
     return _validators(response, etag, entry.updated_at)

@@ -56,12 +56,13 @@ class _Echo:
 _NEVER_FORMULA = frozenset({int, float, Decimal, bool, type(None)})
 
 
-def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
-    """The rows as CSV lines, the first one after a BOM; every text cell neutralized.
+def csv_lines(rows: Iterable[Iterable[Any]], *, line_end: str = "\r\n") -> Iterator[str]:
+    """The rows as CSV lines, the first one after a BOM; every text cell neutralized. Lines end
+    in CRLF (RFC 4180) unless ``line_end`` says otherwise.
 
     The same cells as ``csv_text`` on every value, without a call per cell for plain text and
     numbers (a whole-table download writes millions of cells)."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), lineterminator=line_end)
     never, starts = _NEVER_FORMULA, FORMULA_STARTS
     yield "\ufeff"
     for row in rows:

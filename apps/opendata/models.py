@@ -23,6 +23,8 @@ class UseFormat(models.TextChoices):
 
 DOWNLOAD_FORMATS = (UseFormat.CSV, UseFormat.XLSX, UseFormat.JSONL)
 API_FORMATS = (UseFormat.API_SCHEMA, UseFormat.API_JSON, UseFormat.API_CSV)
+# The downloads whose bytes are the same every time (DCAT's byteSize is known once one is sent).
+SIZED_FORMATS = (UseFormat.CSV, UseFormat.JSONL)
 
 
 class OpenDataUse(models.Model):
@@ -46,3 +48,30 @@ class OpenDataUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} {self.format} {self.used_at:%Y-%m-%d %H:%M}"
+
+
+class OpenDownloadSize(models.Model):
+    """The size of a whole download of a version, learned when one was sent complete.
+
+    A version's table never changes once loaded and CSV and JSON Lines are written the same
+    way every time, so one complete download's size is every download's (DCAT's byteSize).
+    XLSX is never recorded: its workbook carries the time it was written. A change to how a
+    format is written must delete the sizes recorded before it (a data migration)."""
+
+    version = models.ForeignKey(
+        DataVersion, on_delete=models.CASCADE, related_name="download_sizes",
+        verbose_name=_("data version"),
+    )  # fmt: skip
+    format = models.CharField(_("format"), max_length=12, choices=UseFormat.choices)
+    bytes = models.PositiveBigIntegerField(_("bytes"))
+    recorded_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("download size")
+        verbose_name_plural = _("download sizes")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "format"], name="opendata_size_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id} {self.format} {self.bytes}"

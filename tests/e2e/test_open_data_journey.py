@@ -43,8 +43,11 @@ def test_a_visitor_downloads_an_open_entry_and_an_operator_applies_for_a_conditi
         visitor.click("#open-data-downloads a:text-is('CSV')")
     download = started.value
     assert download.suggested_filename == f"{loaded_open.identifier}-v1.csv"
-    with open(download.path(), encoding="utf-8-sig") as file:
-        rows = list(csv.reader(io.StringIO(file.read())))
+    with open(download.path(), "rb") as file:
+        content = file.read()
+    assert content.startswith(b"\xef\xbb\xbf")  # the BOM Excel in China reads UTF-8 by
+    assert b"\r" not in content  # lines end in LF
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0][:2] == ["code", "district"]
     assert len(rows) == ROWS + 1
     context.close()

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from tests.catalog.test_dcat import SHAPES
 
@@ -85,3 +85,38 @@ def test_a_new_live_version_shows_in_the_next_export(client, open_entry, tmp_pat
     assert not any(export(client).objects(None, DCAT.downloadURL))
     load_rows_open(open_entry, open_rows(3), tmp_path)
     assert any(export(client).objects(None, DCAT.downloadURL))
+
+
+def byte_sizes(graph: Graph, entry) -> dict[str, int]:
+    return {
+        str(graph.value(d, DCAT.downloadURL)).rsplit(".", 1)[-1]: graph.value(d, DCAT.byteSize)
+        for d in distributions(graph, entry)
+        if graph.value(d, DCAT.byteSize) is not None
+    }
+
+
+def test_a_download_size_is_given_once_known_and_for_the_live_version_only(
+    client, loaded_open, tmp_path
+):
+    from .conftest import load_rows_open, open_rows
+
+    assert byte_sizes(export(client), loaded_open) == {}  # nobody has downloaded it yet
+    url = reverse("opendata:download-csv", args=[loaded_open.identifier])
+    sent = b"".join(client.get(url).streaming_content)
+    sizes = byte_sizes(export(client), loaded_open)
+    assert sizes == {"csv": Literal(len(sent), datatype=XSD.nonNegativeInteger)}
+    load_rows_open(loaded_open, open_rows(3), tmp_path, name="newer.csv")
+    assert byte_sizes(export(client), loaded_open) == {}  # version 2's size is not known yet
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"), [("catalog:dcat-turtle", "turtle"), ("catalog:dcat-jsonld", "json-ld")]
+)
+def test_the_export_with_byte_sizes_conforms_to_the_shapes(client, loaded_open, name, fmt):
+    for suffix in ("csv", "jsonl"):
+        url = reverse(f"opendata:download-{suffix}", args=[loaded_open.identifier])
+        b"".join(client.get(url).streaming_content)
+    graph = export(client, name, fmt)
+    assert len(byte_sizes(graph, loaded_open)) == 2
+    conforms, _graph, text = pyshacl.validate(graph, shacl_graph=Graph().parse(SHAPES))
+    assert conforms, text

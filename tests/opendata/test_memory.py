@@ -6,6 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 from apps.datazone.selectors import live_table_for
+from apps.opendata import values
 
 EXTRA_ROWS = 100_000
 COLUMNS = "_row, code, district, quantity, amount, day, seen_at, open"
@@ -38,13 +39,16 @@ def test_a_large_download_streams_at_constant_memory(client, loaded_open):
     response = client.get(reverse("opendata:download-csv", args=[loaded_open.identifier]))
     tracemalloc.start()
     try:
-        sent = lines = 0
+        sent = lines = chunks = 0
         for chunk in response.streaming_content:
             sent += len(chunk)
-            lines += 1
+            lines += chunk.count(b"\n")
+            chunks += 1
+            assert len(chunk) < values.CHUNK_BYTES + 1000  # about CHUNK_BYTES, a line more
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert lines == 1 + 1 + table.row_count + EXTRA_ROWS  # the BOM, the header, every row
+    assert lines == 1 + table.row_count + EXTRA_ROWS  # the header, every row
     assert sent > 5_000_000
+    assert chunks <= sent // values.CHUNK_BYTES + 1  # large writes, never one per line
     assert peak < 3_000_000, peak  # a fraction of the file: rows are held a batch at a time

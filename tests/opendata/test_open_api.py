@@ -128,3 +128,12 @@ def test_it_is_in_the_openapi_schema(client):
     assert "security" not in operation  # no key; the operator endpoints name apiKey
     assert "429" in operation["responses"]
     assert "/api/v1/open/{identifier}/" in schema["paths"]
+
+
+def test_a_records_call_costs_four_queries(client, loaded_open, django_assert_num_queries):
+    """Without the access cache (tests/opendata/test_open_cache.py counts a cached call): the
+    entry, its live version, the page and the use record; counted inside the test's
+    transaction, the page's own transaction is a savepoint and its release (two more)."""
+    url = records(loaded_open.identifier)
+    with django_assert_num_queries(6):
+        assert client.get(url, {"page_size": 20}).status_code == 200

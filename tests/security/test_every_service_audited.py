@@ -90,6 +90,7 @@ NOT_AUDITED = {
     "api.usage_record_or_buffer",  # the same, kept in memory while the database is away
     "api.usage_buffer_flush",  # writes those records once it is back
     "opendata.open_data_use_record",  # a download or open API call counted (OpenDataUse)
+    "opendata.open_download_size_record",  # the size of a whole download (DCAT's byteSize)
     # The worker's own housekeeping; the upload and every change of the live rows are recorded.
     "datazone.worker_heartbeat_record",  # liveness, for the readiness check
     "datazone.data_version_claim_next",  # queued → loading, by the worker
