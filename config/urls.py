@@ -22,6 +22,7 @@ urlpatterns = [
     path("operator/revenue/", include("apps.revenue.urls_operator")),
     path("departments/revenue/", include("apps.revenue.urls_department")),
     path("bureau/revenue/", include("apps.revenue.urls_bureau")),
+    path("notifications/", include("apps.notifications.urls")),
     path("api/", include("config.api_urls")),
     path("accounts/two-factor/", include("apps.twofactor.urls")),
     path("accounts/", include("apps.accounts.urls")),
