@@ -5,6 +5,7 @@ the in-portal row and its outbox row commit (or roll back) with the decision its
 email leaves later, from ``send_notifications`` — never inside a request.
 """
 
+import hashlib
 import logging
 import smtplib
 import uuid
@@ -184,6 +185,12 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.NOTIFICATION_RETRY_MAX_SECONDS))
 
 
+def message_id_for(key: str) -> str:
+    """A Message-ID made of the idempotency key (hashed: keys hold characters ids may not)."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+    return f"<{digest}@{settings.NOTIFICATION_MESSAGE_ID_DOMAIN}>"
+
+
 def _mail(messages: list[OutboxMessage], *, digest: bool, key: str) -> EmailMultiAlternatives:
     recipient = messages[0].notification.recipient
     content = email_for(
@@ -197,7 +204,7 @@ def _mail(messages: list[OutboxMessage], *, digest: bool, key: str) -> EmailMult
         to=[recipient.email],
         # The idempotency key as Message-ID: a copy sent again after a crash between the mail
         # server's acceptance and our commit is recognisable as the same message.
-        headers={"Message-ID": f"<{key}@{settings.NOTIFICATION_MESSAGE_ID_DOMAIN}>"},
+        headers={"Message-ID": message_id_for(key)},
     )
     mail.attach_alternative(content.html, "text/html")
     return mail

@@ -63,6 +63,10 @@ NOT_STATE_CHANGING = {
     "revenue.support_window_end",  # date arithmetic
     "authorizations.aggregation_check",  # raises on a forbidden or unjustified combination
     "opendata.address_hash",  # a salted hash of an address
+    "notifications.event_key_for",  # a name for an event
+    "notifications.next_digest_time",  # date arithmetic
+    "notifications.retry_delay",  # arithmetic
+    "notifications.message_id_for",  # a hash
 }
 
 # Steps of the services below, called only by them: their recipes cover what these write.
@@ -98,6 +102,16 @@ NOT_AUDITED = {
     "audit.audit_checkpoint_create",
     # An unconfirmed authenticator is no change of the user's 2FA; its confirmation is recorded.
     "twofactor.authenticator_pending",
+    # Telling people of a decision that is itself on the log; the rows are the record (the
+    # notification and its email's outbox row, with attempts and sent time).
+    "notifications.notification_send",
+    "notifications.outbox_deliver",
+    "notifications.digests_deliver",
+    # A person's own read marks and mail choices: no decision, nobody else's data.
+    "notifications.notifications_mark_read",
+    "notifications.notification_preferences_set",
+    # Deletes notifications past NOTIFICATION_RETENTION_DAYS; the decisions stay on the log.
+    "notifications.notifications_purge",
 }
 
 
