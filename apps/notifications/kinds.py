@@ -49,7 +49,7 @@ class Kind(models.TextChoices):
     REVENUE_REPORT_SUBMITTED = "revenue_report_submitted", _("Revenue report submitted")
     OVERDUE = "overdue", _("Waiting too long")
     # Security messages: always sent, by email too
-    API_KEY_CREATED = "api_key_created", _("New API key")
+    API_KEY_CREATED = "api_key_created", _("API key created")
     TWO_FACTOR_CHANGED = "two_factor_changed", _("Two-factor authentication changed")
     ACCOUNT_LOCKED = "account_locked", _("Account locked")
 
