@@ -84,6 +84,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your notification preferences are saved."))
             return redirect("notifications:preferences")
-    security = [Kind(kind).label for kind in Kind.values if kind in SECURITY_KINDS]
+    # Only operators' administrators ever hear of a new API key.
+    security = [
+        Kind(kind).label
+        for kind in Kind.values
+        if kind in SECURITY_KINDS and (kind != Kind.API_KEY_CREATED or user.role == "operator")
+    ]
     context = {"form": form, "security": security}
     return render(request, "notifications/preferences.html", context)
