@@ -245,7 +245,9 @@ def outbox_deliver(*, now: datetime | None = None, limit: int = 200) -> Delivery
     sent = 0
     for _step in range(limit):
         with transaction.atomic():
-            message = _due(now, digest=False).select_for_update(skip_locked=True).first()
+            message = (
+                _due(now, digest=False).select_for_update(skip_locked=True, of=("self",)).first()
+            )
             if message is None:
                 break
             if not _deliver([message], digest=False, key=message.idempotency_key, now=now):
