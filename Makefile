@@ -30,10 +30,12 @@ setup: $(BIN)/.installed
 seed: setup
 	$(BIN)/python manage.py seed_demo
 
-# The data zone worker loads uploads in the background beside the server; both stop together.
+# The data zone worker loads uploads and send_notifications mails notifications in the background
+# beside the server; all three stop together.
 run: seed
 	@trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/python manage.py datazone_worker & \
+	$(BIN)/python manage.py send_notifications & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(BIN)/.installed

@@ -25,6 +25,7 @@ urlpatterns = [
     path("departments/revenue/", include("apps.revenue.urls_department")),
     path("bureau/revenue/", include("apps.revenue.urls_bureau")),
     path("", include("apps.ckan.urls")),
+    path("notifications/", include("apps.notifications.urls")),
     path("api/", include("config.api_urls")),
     path("accounts/two-factor/", include("apps.twofactor.urls")),
     path("accounts/", include("apps.accounts.urls")),

@@ -25,6 +25,7 @@ from apps.core.outage import is_database_unavailable
 
 from .keys import new_key
 from .models import ApiKey, DailyUsage, LostUsage, UsageRecord
+from .notify import api_key_created
 from .usage_buffer import Pending, usage_buffer
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ def api_key_create(
     history_attribute(key, user=actor, reason=_("created"))
     key.save()
     key.authorizations.set(chosen)
+    api_key_created(key=key, actor=actor)
     return key, raw
 
 

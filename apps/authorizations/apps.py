@@ -8,5 +8,7 @@ class AuthorizationsConfig(AppConfig):
 
     def ready(self) -> None:
         from .audit import audit_hooks_register
+        from .reminders import reminders_register
 
         audit_hooks_register()
+        reminders_register()

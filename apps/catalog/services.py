@@ -26,6 +26,7 @@ from .choices import (
     Status,
 )
 from .models import CatalogEntry, CatalogField, IdentifierSequence
+from .notify import entry_moved
 
 ENTRY_FIELDS = (
     "title", "description", "sector", "keywords", "update_frequency", "temporal_start",
@@ -202,6 +203,7 @@ def catalog_entry_transition(
     entry.status = to_status
     history_attribute(entry, user=actor, reason=comment or Status(to_status).label)
     entry.save(update_fields=["status", "review_comment", "submitted_at", "published_at"])
+    entry_moved(entry=entry, to_status=to_status, comment=comment)
     return entry
 
 

@@ -17,6 +17,7 @@ from apps.audit.services import audit_record
 from .models import RecoveryCode, RecoveryCodeDevice
 from .recovery import COUNT, hash_recovery_code, looks_like_recovery_code, new_recovery_code
 from .selectors import authenticator_of, recovery_codes_left, recovery_device_of
+from .signals import second_factor_changed
 
 AUTHENTICATOR_NAME = "authenticator"
 
@@ -61,6 +62,7 @@ def authenticator_confirm(
             obj=user,
             details={"change": "authenticator set up", "codes_issued": len(codes)},
         )
+        second_factor_changed.send(sender=User, user=user, change="authenticator")
     return codes
 
 
@@ -75,6 +77,7 @@ def recovery_codes_replace(*, user: User, request: HttpRequest | None = None) ->
         obj=user,
         details={"change": "recovery codes replaced", "codes_issued": len(codes)},
     )
+    second_factor_changed.send(sender=User, user=user, change="recovery_codes")
     return codes
 
 
@@ -119,6 +122,7 @@ def second_factor_verify(*, user: User, code: str, request: HttpRequest | None =
             obj=user,
             details={"change": "recovery code used", "codes_left": recovery_codes_left(user=user)},
         )
+        second_factor_changed.send(sender=User, user=user, change="recovery_code_used")
     else:
         audit_record(
             kind=EventKind.TWOFACTOR_PASSED,

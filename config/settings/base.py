@@ -6,6 +6,7 @@ Profiles: ``dev`` (default for manage.py), ``test`` (pytest), ``prod`` (refuses 
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "apps.registration",
     "apps.demo",
     "apps.operations",
+    "apps.notifications",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.navigation",
+                "apps.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -203,6 +206,25 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Notifications (README "Notifications") ------------------------------------------------
+# The portal's address as its users reach it: the link back in every email.
+PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000")
+# The host part of each email's Message-ID (the message's idempotency key is the rest).
+NOTIFICATION_MESSAGE_ID_DOMAIN = env_str("NOTIFICATION_MESSAGE_ID_DOMAIN", "portal.localhost")
+# In-portal notifications are deleted this many days after they were made (send_notifications).
+NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 180, minimum=1)
+# The daily digest leaves at this hour, local time (TIME_ZONE).
+NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 8, minimum=0)
+if NOTIFICATION_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured("NOTIFICATION_DIGEST_HOUR must be an hour from 0 to 23")
+# An undelivered email is tried again after BASE seconds, doubling each time up to MAX.
+NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 60, minimum=1)
+NOTIFICATION_RETRY_MAX_SECONDS = env_int("NOTIFICATION_RETRY_MAX_SECONDS", 3600, minimum=1)
+# send_notifications looks for due emails this often (seconds).
+NOTIFICATION_SEND_INTERVAL = env_int("NOTIFICATION_SEND_INTERVAL", 10, minimum=1)
+# Items in a bureau queue longer than this many days are listed as overdue (send_reminders).
+NOTIFICATION_OVERDUE_DAYS = env_int("NOTIFICATION_OVERDUE_DAYS", 10, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -45,6 +45,8 @@ from apps.authorizations.models import Application, Authorization, Qualification
 from apps.catalog.models import CatalogEntry
 from apps.cdo import services as cdo_services
 from apps.datazone.models import DataVersion
+from apps.notifications.kinds import Kind
+from apps.notifications.models import Notification
 from apps.organisations.models import Operator
 from apps.registration import services as registration_services
 from apps.registration.models import Registration, RegistrationApplication
@@ -197,6 +199,11 @@ PAGES: dict[str, Row] = {
     "datazone:progress": DEPARTMENT_OBJECT,
     "datazone:errors": DEPARTMENT_OBJECT,
     "cdo:department": DEPARTMENT_ONLY,
+    # Everyone signed in has notifications and preferences of their own.
+    "notifications:list": SIGNED_IN,
+    "notifications:preferences": SIGNED_IN,
+    "notifications:open": POST_ONLY,
+    "notifications:read-all": POST_ONLY,
     "reporting:department-assessment": DEPARTMENT_CDO_ONLY,  # the CDO (or an administrator)
     "department_revenue:index": DEPARTMENT_ONLY,
     "department_revenue:export-csv": DEPARTMENT_ONLY,
@@ -279,6 +286,11 @@ POSTS: dict[str, Row] = {
     "twofactor:verify": row(FORBIDDEN, anonymous=LOGIN, bureau=REDIRECT),
     # New recovery codes only after the second factor: unverified staff get 403 too.
     "twofactor:recovery-codes": row(FORBIDDEN, anonymous=LOGIN),
+    # Only one's own notifications: the operator administrator's (the new key) opens and lands
+    # on its object; anyone else's is 404, its existence not revealed.
+    "notifications:open": row(NOT_FOUND, anonymous=LOGIN, operator_admin=REDIRECT),
+    "notifications:read-all": row(REDIRECT, anonymous=LOGIN),
+    "notifications:preferences": SIGNED_IN,  # sent empty: the form with its errors
 }
 
 # Every API operation of the OpenAPI schema, "METHOD /path/{parameter}/". POSTs send {}.
@@ -320,6 +332,7 @@ class World:
     operator: Operator
     keys: dict[str, str]  # persona -> raw API key of its operator
     key_pk: int  # the operator's key
+    notification_pk: int  # the operator administrator's, of that key's creation
     year: int
     registration: Registration  # of the entry, by the department
 
@@ -348,6 +361,7 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "operator_authorizations:application-detail": lambda w: {"pk": w.application.pk},
     "operator_authorizations:application-withdraw": lambda w: {"pk": w.application.pk},
     "api_keys:revoke": lambda w: {"pk": w.key_pk},
+    "notifications:open": lambda w: {"pk": w.notification_pk},
     "datazone:versions": lambda w: {"identifier": w.entry.identifier},
     "datazone:progress": lambda w: {"identifier": w.entry.identifier, "number": w.version.number},
     "datazone:errors": lambda w: {"identifier": w.entry.identifier, "number": w.version.number},
@@ -480,6 +494,9 @@ def build_world(permissions: dict[str, list[tuple[str, str]]], tmp_path: Path) -
         qualification=Qualification.objects.filter(operator=operator).earliest("pk"),
         report=report, operator=operator, key_pk=key.pk, year=period.year,
         registration=registration,
+        notification_pk=Notification.objects.get(
+            recipient=users["operator_admin"], kind=Kind.API_KEY_CREATED
+        ).pk,
         keys={"operator_admin": raw, "operator_member": raw, "other_operator_member": rival_raw},
     )  # fmt: skip
 

@@ -65,6 +65,10 @@ NOT_STATE_CHANGING = {
     "authorizations.aggregation_check",  # raises on a forbidden or unjustified combination
     "opendata.address_hash",  # a salted hash of an address
     "registration.registration_in_force",  # read
+    "notifications.event_key_for",  # a name for an event
+    "notifications.next_digest_time",  # date arithmetic
+    "notifications.retry_delay",  # arithmetic
+    "notifications.message_id_for",  # a hash
 }
 
 # Steps of the services below, called only by them: their recipes cover what these write.
@@ -104,6 +108,16 @@ NOT_AUDITED = {
     # Provisional deadlines counted again once the calendar covers them: no decision, recorded in
     # each application's history; the year's arrangement that triggers it is audited.
     "registration.registration_deadlines_recompute",
+    # Telling people of a decision that is itself on the log; the rows are the record (the
+    # notification and its email's outbox row, with attempts and sent time).
+    "notifications.notification_send",
+    "notifications.outbox_deliver",
+    "notifications.digests_deliver",
+    # A person's own read marks and mail choices: no decision, nobody else's data.
+    "notifications.notifications_mark_read",
+    "notifications.notification_preferences_set",
+    # Deletes notifications past NOTIFICATION_RETENTION_DAYS; the decisions stay on the log.
+    "notifications.notifications_purge",
 }
 
 

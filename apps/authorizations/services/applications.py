@@ -19,6 +19,7 @@ from apps.core.errors import IllegalTransition, NotAllowed
 from apps.core.history import history_attribute
 from apps.organisations.models import Department, Operator
 
+from .. import notify
 from ..choices import (
     APPLICATION_TRANSITIONS,
     OPEN_APPLICATION_STATUSES,
@@ -136,6 +137,7 @@ def application_submit(
     )  # fmt: skip
     history_attribute(application, user=actor)
     application.save()
+    notify.application_moved(application=application)
     return application
 
 
@@ -151,6 +153,7 @@ def _move(application: Application, actor: User, to_status: str, reason: str) ->
     application.status = to_status
     history_attribute(application, user=actor, reason=reason or ApplicationStatus(to_status).label)
     application.save()
+    notify.application_moved(application=application, reason=reason)
     return application
 
 

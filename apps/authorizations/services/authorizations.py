@@ -14,6 +14,7 @@ from apps.core.errors import IllegalTransition, NotAllowed
 from apps.core.history import history_attribute
 from apps.organisations.models import Operator
 
+from .. import notify
 from ..choices import AUTHORIZATION_TRANSITIONS, AuthorizationStatus
 from ..models import Authorization
 from ..selectors import operator_is_qualified
@@ -66,6 +67,7 @@ def _move(
     )
     authorization.save(update_fields=["status", "status_reason"])
     authorization_sync_permission(operator=authorization.operator, entry=authorization.entry)
+    notify.authorization_moved(authorization=authorization)
     return authorization
 
 

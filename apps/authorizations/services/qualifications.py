@@ -13,6 +13,7 @@ from apps.core.errors import IllegalTransition, NotAllowed
 from apps.core.history import history_attribute
 from apps.organisations.models import Operator
 
+from .. import notify
 from ..choices import ReviewStatus
 from ..models import Qualification, QualificationType
 from .authorizations import operator_sync_permissions
@@ -40,6 +41,7 @@ def qualification_submit(
         raise ValidationError({"valid_until": _("This qualification has already expired.")})
     history_attribute(qualification, user=actor)
     qualification.save()
+    notify.qualification_submitted(qualification=qualification)
     return qualification
 
 
@@ -64,4 +66,5 @@ def qualification_review(
     )
     qualification.save()
     operator_sync_permissions(operator=qualification.operator)
+    notify.qualification_reviewed(qualification=qualification, approved=approve)
     return qualification

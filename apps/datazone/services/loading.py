@@ -29,6 +29,7 @@ from apps.catalog.models import CatalogEntry
 from .. import ingest
 from ..choices import EncodingChoice, VersionStatus
 from ..models import DataVersion
+from ..notify import version_finished
 from ..reports import make_error
 from ..storage import Column, TableStore, table_store
 from .versions import (
@@ -232,19 +233,23 @@ def _switch_live(loaded: DataVersion, *, table: str, rows: int) -> DataVersion:
             current, VersionStatus.SUPERSEDED, actor=actor,
             reason=_("superseded by version %(number)s") % {"number": version.number},
         )  # fmt: skip
-    return move_version(version, VersionStatus.LIVE, actor=actor, reason=_("loaded"), **done)
+    live = move_version(version, VersionStatus.LIVE, actor=actor, reason=_("loaded"), **done)
+    version_finished(version=live)
+    return live
 
 
 def _fail(version: DataVersion, errors: list[dict[str, Any]], error_count: int) -> DataVersion:
     with transaction.atomic():
         locked = lock_version(version)
-        return move_version(
+        failed = move_version(
             locked, VersionStatus.FAILED, actor=locked.uploaded_by,
             reason=_("refused: %(count)s errors") % {"count": error_count},
             errors=errors, error_count=error_count, finished_at=timezone.now(),
             sha256=version.sha256, columns=version.columns,
             source_encoding=version.source_encoding, **data_version_file_discarded(locked),
         )  # fmt: skip
+        version_finished(version=failed)
+        return failed
 
 
 def _requeue(version: DataVersion) -> DataVersion:

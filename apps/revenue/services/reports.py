@@ -21,6 +21,7 @@ from apps.organisations.models import Operator
 from ..choices import REPORT_TRANSITIONS, ReportStatus
 from ..models import RevenueReport
 from ..money import current_period, period_bounds
+from ..notify import report_moved
 from ..selectors import metered_usage
 
 MAX_AMOUNT = Decimal("999999999999.99")  # DecimalField(14, 2)
@@ -120,6 +121,7 @@ def revenue_report_submit(
         raise IllegalTransition(
             _("This authorization already has a report for this period.")
         ) from None
+    report_moved(report=report)
     return report
 
 
@@ -161,6 +163,7 @@ def revenue_report_verify(*, report: RevenueReport, actor: User, reason: str = "
     report.review_reason = reason.strip()
     report.reviewed_by, report.reviewed_at = actor, timezone.now()
     report.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
+    report_moved(report=report)
     return report
 
 
@@ -174,6 +177,7 @@ def revenue_report_return(*, report: RevenueReport, actor: User, reason: str) ->
     report.review_reason = reason
     report.reviewed_by, report.reviewed_at = actor, timezone.now()
     report.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
+    report_moved(report=report)
     return report
 
 
@@ -200,4 +204,5 @@ def revenue_report_correct(
     _refresh_metering(report)
     report.full_clean(validate_constraints=False)
     report.save()
+    report_moved(report=report)
     return report

@@ -24,6 +24,7 @@ from apps.core.history import history_attribute
 from ..choices import ReportStatus
 from ..models import RevenueReport, RevenueShareRecord, Settlement
 from ..money import adjustment_split, current_period, period_label, split_share
+from ..notify import settlement_recorded
 from ..selectors import fen_sum
 from .reports import validate_amount
 
@@ -63,6 +64,7 @@ def settlement_run(*, period: date, actor: User | None) -> SettlementResult:
         )
         adjustment.save(update_fields=["settlement", "period"])
     _record_totals(settlement, actor)
+    settlement_recorded(settlement=settlement)
     return SettlementResult(settlement, True)
 
 
