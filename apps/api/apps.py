@@ -13,5 +13,8 @@ class ApiConfig(AppConfig):
         from .metering import usage_record_refused_by_outage
 
         audit_hooks_register()
+        from .queues import work_queues_register
+
+        work_queues_register()
         if usage_record_refused_by_outage not in unavailable_listeners:
             unavailable_listeners.append(usage_record_refused_by_outage)

@@ -10,3 +10,6 @@ class CatalogConfig(AppConfig):
         from .audit import audit_hooks_register
 
         audit_hooks_register()
+        from .queues import work_queues_register
+
+        work_queues_register()

@@ -197,6 +197,12 @@ class DecisionAdmin(BureauAdmin):
     def describe(self, obj: Any) -> str:
         return str(obj)
 
+    def decision_barrier(self, request: HttpRequest, obj: Any, decision: str) -> str:
+        """Why this user may not make this decision on this object, said before any form is
+        filled in (e.g. four eyes); empty when nothing stands in the way. The service checks
+        again when the decision is made."""
+        return ""
+
     def decide(self, request: HttpRequest, objects: Iterable[Any], name: str, reason: str) -> None:
         """Apply one decision to each object; say what was done and every refusal, and why."""
         decision = self.decisions[name]
@@ -229,11 +235,12 @@ class DecisionAdmin(BureauAdmin):
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404
+        barrier = self.decision_barrier(request, obj, decision)
         form = ReasonForm(request.POST or None, required=choice.reason_required)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and form.is_valid():  # the service refuses what it must
             self.decide(request, [obj], decision, form.cleaned_data["reason"])
             return HttpResponseRedirect(reverse(self.url_name("change"), args=[obj.pk]))
-        return self.render_decision(request, choice.label, [obj], form)
+        return self.render_decision(request, choice.label, [obj], form, barrier=barrier)
 
     def render_decision(
         self,
@@ -275,5 +282,8 @@ class DecisionAdmin(BureauAdmin):
     ) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id))
         decisions = self.object_decisions(request, obj) if obj is not None else []
-        extra_context = {**(extra_context or {}), "decisions": decisions}
+        barriers = sorted(
+            {self.decision_barrier(request, obj, decision["name"]) for decision in decisions} - {""}
+        )
+        extra_context = {**(extra_context or {}), "decisions": decisions, "barriers": barriers}
         return super().change_view(request, object_id, form_url, extra_context)

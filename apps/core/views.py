@@ -6,11 +6,17 @@ from django.shortcuts import render
 from apps.accounts.models import User
 
 from .navigation import next_actions_for
+from .queues import work_queues_for
 from .selectors import users_of_organisation
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"actions": next_actions_for(request.user)})  # type: ignore[arg-type]
+    user: User = request.user  # type: ignore[assignment]
+    return render(
+        request,
+        "core/home.html",
+        {"actions": next_actions_for(user), "queues": work_queues_for(user)},
+    )
 
 
 @login_required

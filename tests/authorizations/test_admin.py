@@ -531,3 +531,30 @@ def test_changelists_run_a_constant_number_of_queries(
     for changelist in (APPLICATIONS, AUTHORIZATIONS, QUALIFICATIONS):
         with django_assert_max_num_queries(15):
             assert client.get(changelist).status_code == 200
+
+
+def test_the_approver_who_recommended_is_stopped_before_the_approval_form(
+    client, recommended, approver
+):
+    from apps.authorizations.models import Application
+
+    Application.objects.filter(pk=recommended.pk).update(recommended_by=approver)
+    client.force_login(approver)
+    url = reverse("admin:authorizations_application_approve", args=[recommended.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "须由另一名审批员作出决定" in page.text
+    assert 'name="fee_basis"' not in page.text
+    change = client.get(reverse("admin:authorizations_application_change", args=[recommended.pk]))
+    assert "须由另一名审批员作出决定" in change.text
+    client.post(url, {"fee_basis": "per_row", "price": "0.01"})
+    recommended.refresh_from_db()
+    assert recommended.status == "recommended"
+
+
+def test_another_approver_sees_no_barrier(client, recommended, approver):
+    client.force_login(approver)
+    url = reverse("admin:authorizations_application_approve", args=[recommended.pk])
+    page = client.get(url)
+    assert "须由另一名审批员作出决定" not in page.text
+    assert 'name="fee_basis"' in page.text

@@ -126,6 +126,9 @@ AGGREGATION_DECISIONS = {
 }  # fmt: skip
 _APPROVABLE = moves_to(APPLICATION_TRANSITIONS, ApplicationStatus.APPROVED)
 APPROVE_LABEL = gettext_lazy("Approve")
+FOUR_EYES_BARRIER = gettext_lazy(
+    "You recommended this application; another approver must decide it (four eyes)."
+)
 
 
 @admin.register(Application)
@@ -174,6 +177,11 @@ class ApplicationAdmin(DecisionAdmin):
 
     def describe(self, application: Application) -> str:
         return f"#{application.pk}"
+
+    def decision_barrier(self, request: HttpRequest, obj: Application, decision: str) -> str:
+        if decision in ("approve", "reject") and obj.recommended_by_id == request.user.pk:
+            return str(FOUR_EYES_BARRIER)
+        return ""
 
     def extra_urls(self) -> list[URLPattern]:
         return [self.view_url("approve", self.approve_view, "approve/")]
@@ -228,6 +236,7 @@ class ApplicationAdmin(DecisionAdmin):
         application = self.get_object(request, unquote(object_id))
         if application is None:
             raise Http404
+        barrier = self.decision_barrier(request, application, "approve")
         catalog_fields = list(application.entry.fields.all())
         data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
         form = ApproveForm(data, files, application=application, fields=catalog_fields)
@@ -243,7 +252,7 @@ class ApplicationAdmin(DecisionAdmin):
         return self.render_decision(
             request, APPROVE_LABEL, [application], form,
             template="admin/authorizations/application/approve.html",
-            application=application, row_filter=row_filter,
+            application=application, row_filter=row_filter, barrier=barrier,
             between_fieldsets="admin/authorizations/application/_row_filter.html",
             **self._aggregation_context(application, form),
         )  # fmt: skip
