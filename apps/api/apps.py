@@ -16,5 +16,8 @@ class ApiConfig(AppConfig):
         from .queues import work_queues_register
 
         work_queues_register()
+        from .queues import key_figures_register
+
+        key_figures_register()
         if usage_record_refused_by_outage not in unavailable_listeners:
             unavailable_listeners.append(usage_record_refused_by_outage)

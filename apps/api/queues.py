@@ -1,9 +1,10 @@
 """The operator API's work queues (apps/core/queues.py): keys expiring within 30 days and
-authorizations that used more than 80% of today's row quota."""
+authorizations that used more than 80% of today's row quota; its key figure on the home page
+(apps/core/figures.py): the calls of the last 30 days."""
 
 from datetime import timedelta
 
-from django.db.models import BigIntegerField
+from django.db.models import BigIntegerField, Sum
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import Role, User
+from apps.core.figures import KeyFigure, key_figure_register
 from apps.core.queues import (
     QueueItem,
     QueueKind,
@@ -99,4 +101,16 @@ def work_queues_register() -> None:
     work_queue_register(QueueKind("api_keys_expiring", _operator_member, _keys_expiring, 70))
     work_queue_register(
         QueueKind("api_quota_nearly_used", _operator_member, _quota_nearly_used, 10)
+    )
+
+
+def _calls_last_30_days() -> int:
+    since = timezone.localdate() - timedelta(days=29)
+    total = DailyUsage.objects.filter(day__gte=since).aggregate(calls=Sum("calls"))["calls"]
+    return int(total or 0)
+
+
+def key_figures_register() -> None:
+    key_figure_register(
+        KeyFigure("api_calls_30_days", _("API calls in the last 30 days"), _calls_last_30_days, 40)
     )

@@ -13,3 +13,6 @@ class AuthorizationsConfig(AppConfig):
         from .queues import work_queues_register
 
         work_queues_register()
+        from .queues import key_figures_register
+
+        key_figures_register()

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from apps.accounts.models import OrganisationRole, Role, User
 from apps.cdo.selectors import cdo_standing
+from apps.core.figures import KeyFigure, key_figure_register
 from apps.core.queues import (
     QueueItem,
     QueueKind,
@@ -313,3 +314,13 @@ def work_queues_register() -> None:
         ),
     ):
         work_queue_register(kind)
+
+
+def _in_force() -> int:
+    return Authorization.objects.in_force().count()
+
+
+def key_figures_register() -> None:
+    key_figure_register(
+        KeyFigure("authorizations_in_force", _("authorizations in force"), _in_force, 30)
+    )

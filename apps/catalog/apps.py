@@ -13,3 +13,6 @@ class CatalogConfig(AppConfig):
         from .queues import work_queues_register
 
         work_queues_register()
+        from .home import home_register
+
+        home_register()

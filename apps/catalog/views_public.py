@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from hashlib import sha256
+from typing import cast
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -9,6 +10,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rdflib import Graph
 
 from apps.organisations.models import Bureau
@@ -16,22 +18,45 @@ from apps.organisations.models import Bureau
 from . import dcat
 from .choices import Openness
 from .filters import CatalogEntryFilter, catalog_facets
+from .models import CatalogEntryQuerySet
 from .sections import entry_page_sections
 from .selectors import catalog_download_formats, catalog_entries_public, catalog_entry_public
 
-PAGE_SIZE = 50
+PAGE_SIZE = 20
+# ?sort=: relevance (the default while searching), newest (the default otherwise), title.
+SORTS = {
+    "relevance": gettext_lazy("relevance"),
+    "newest": gettext_lazy("newest"),
+    "title": gettext_lazy("title"),
+}
 EXPORT_CACHE_SECONDS = 15 * 60
 
 
 def catalog_list(request: HttpRequest) -> HttpResponse:
     filterset = CatalogEntryFilter(request.GET, queryset=catalog_entries_public())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = cast(CatalogEntryQuerySet, filterset.qs)
+    query = filterset.form.cleaned_data.get("q") or ""
+    sort = request.GET.get("sort", "")
+    if sort not in SORTS:
+        sort = "relevance" if query else "newest"
+    if sort == "relevance":
+        entries = entries.ranked(query)
+    elif sort == "title":
+        entries = entries.order_by("title", "identifier")
+    else:
+        entries = entries.order_by("-published_at", "-created_at")
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     formats = catalog_download_formats(entry_ids=[entry.pk for entry in page])
     context = {
         "filterset": filterset,
         "facets": catalog_facets(filterset=filterset),
         "page_obj": page,
-        "query": filterset.form.cleaned_data.get("q") or "",
+        "query": query,
+        "sort": sort,
+        "sorts": [
+            (value, label) for value, label in SORTS.items() if value != "relevance" or query
+        ],
+        "filtered": any(request.GET.get(name) for name in ("q", *filterset.filters, "sort")),
         "downloadable": filterset.form.cleaned_data.get("downloadable") is True,
         # Each entry of the page with the formats anyone may download it in (open data).
         "cards": [(entry, formats.get(entry.pk, [])) for entry in page],
