@@ -97,6 +97,7 @@ class CatalogEntryAdmin(DecisionAdmin):
     )  # fmt: skip
     fields = readonly_fields
     inlines = [CatalogFieldInline]
+    decision_permissions = {"review": "catalog.review_catalogentry"}
     decisions = DECISIONS
     actions = decision_actions(DECISIONS)
     change_form_template = "admin/catalog/catalogentry/decision_change_form.html"

@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.auth.models import Group
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
     FieldDoesNotExist,
@@ -32,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.accounts.roles import ROLE_LABELS
 from apps.core.errors import DomainError
 
 if TYPE_CHECKING:  # django-stubs-ext is a development dependency
@@ -54,6 +56,25 @@ class Decision:
 def moves_to(transitions: dict[str, set[str]], target: str) -> Callable[[Any], bool]:
     """``admits`` for a life cycle: the object's status may move to ``target``."""
     return lambda obj: target in transitions[obj.status]
+
+
+def role_needed(permission: str) -> PermissionDenied:
+    """A 403 that names the bureau role (group) holding ``permission`` ("app.codename")."""
+    app_label, _dot, codename = permission.partition(".")
+    names = (
+        Group.objects.filter(
+            permissions__content_type__app_label=app_label, permissions__codename=codename
+        )
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    roles = _(", ").join(str(ROLE_LABELS.get(name, name)) for name in names)
+    if not roles:
+        return PermissionDenied(_("This page needs a permission no bureau role holds."))
+    return PermissionDenied(
+        _("This page needs the %(roles)s role; ask the bureau's administrator for it.")
+        % {"roles": roles}
+    )
 
 
 def refusal(error: DomainError | ValidationError) -> str:
@@ -178,6 +199,9 @@ class DecisionAdmin(BureauAdmin):
     Subclasses set ``decisions`` and ``actions = decision_actions(decisions)``."""
 
     decisions: dict[str, Decision] = {}
+    # Decision.permission -> the model permission behind it ("app.codename"): a 403 names the
+    # bureau role that holds it.
+    decision_permissions: dict[str, str] = {}
     change_form_template = "admin/decision_change_form.html"
     decision_template = "admin/decision.html"  # extend it to say more about the objects
 
@@ -190,6 +214,10 @@ class DecisionAdmin(BureauAdmin):
 
     def extra_urls(self) -> list[URLPattern]:
         return []
+
+    def refused(self, permission: str) -> PermissionDenied:
+        needed = self.decision_permissions.get(permission)
+        return role_needed(needed) if needed else PermissionDenied()
 
     def may(self, request: HttpRequest, decision: Decision) -> bool:
         return getattr(self, f"has_{decision.permission}_permission")(request)
@@ -230,8 +258,10 @@ class DecisionAdmin(BureauAdmin):
 
     def decision_view(self, request: HttpRequest, object_id: str, decision: str) -> HttpResponse:
         choice = self.decisions.get(decision)
-        if choice is None or not self.may(request, choice):
+        if choice is None:
             raise PermissionDenied
+        if not self.may(request, choice):
+            raise self.refused(choice.permission)
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404

@@ -105,6 +105,10 @@ class RevenueReportAdmin(DecisionAdmin):
         "settlement",
     )  # fmt: skip
     readonly_fields = fields
+    decision_permissions = {
+        "review": "revenue.review_revenuereport",
+        "settle": "revenue.settle_settlement",
+    }
     decisions = REPORT_DECISIONS
     actions = [*(_report_action(name) for name in REPORT_DECISIONS), "settle_selected"]
 

@@ -558,3 +558,18 @@ def test_another_approver_sees_no_barrier(client, recommended, approver):
     page = client.get(url)
     assert "须由另一名审批员作出决定" not in page.text
     assert 'name="fee_basis"' in page.text
+
+
+def test_a_reviewer_refused_the_approval_page_is_told_which_role_it_needs(
+    client, recommended, reviewer
+):
+    client.force_login(reviewer)
+    response = client.get(
+        reverse("admin:authorizations_application_approve", args=[recommended.pk])
+    )
+    assert response.status_code == 403
+    assert "需要“审批员”角色" in response.text
+    decide = reverse("admin:authorizations_application_decide", args=[recommended.pk, "reject"])
+    response = client.get(decide)
+    assert response.status_code == 403
+    assert "需要“审批员”角色" in response.text

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, reverse
@@ -148,6 +148,10 @@ class ApplicationAdmin(DecisionAdmin):
         "decided_by", "decision_reason", "decided_at",
     )  # fmt: skip
     readonly_fields = fields
+    decision_permissions = {
+        "recommend": "authorizations.recommend_application",
+        "decide": "authorizations.decide_application",
+    }
     decisions = {**APPLICATION_DECISIONS, **AGGREGATION_DECISIONS}
     actions = [
         *decision_actions(APPLICATION_DECISIONS),
@@ -232,7 +236,7 @@ class ApplicationAdmin(DecisionAdmin):
     def approve_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Approve one application with its full scope: fields, row filter, pricing, agreement."""
         if not self.has_decide_permission(request):
-            raise PermissionDenied
+            raise self.refused("decide")
         application = self.get_object(request, unquote(object_id))
         if application is None:
             raise Http404

@@ -98,6 +98,7 @@ class AuthorizationAdmin(DecisionAdmin):
     )  # fmt: skip
     readonly_fields = fields
     inlines = [AgreementInline]
+    decision_permissions = {"decide": "authorizations.decide_application"}
     decisions = AUTHORIZATION_DECISIONS
     actions = decision_actions(decisions)
 
