@@ -29,6 +29,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Ht
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.functional import Promise
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -153,10 +155,86 @@ class ReasonForm(GroupedForm):
 # Admins -------------------------------------------------------------------------------------
 
 
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return _(", ").join(_cell(item) for item in value)
+    if isinstance(value, dict):
+        return _(", ").join(f"{key}: {_cell(item)}" for key, item in value.items())
+    return "—" if value in (None, "") else str(value)
+
+
+def readable_json(value: Any) -> str:
+    """A JSON value as staff read it: a list of words joined, a list of objects as a table, an
+    object as "key: value" lines; never raw JSON like ["school_code", "open_hours"]."""
+    if value in (None, "", [], {}):
+        return "—"
+    if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
+        keys = list(dict.fromkeys(key for row in value for key in row))
+        head = format_html_join("", "<th>{}</th>", ((key,) for key in keys))
+        rows = format_html_join(
+            "",
+            "<tr>{}</tr>",
+            (
+                (format_html_join("", "<td>{}</td>", ((_cell(row.get(key)),) for key in keys)),)
+                for row in value
+            ),
+        )
+        return format_html(
+            '<table class="readable-json-table"><thead><tr>{}</tr></thead><tbody>{}</tbody>'
+            "</table>",
+            head,
+            rows,
+        )
+    if isinstance(value, dict):
+        return format_html_join(
+            mark_safe("<br>"), "{}: {}", ((key, _cell(item)) for key, item in value.items())
+        )
+    return _cell(value)
+
+
+def _readable_display(field: "models.JSONField[Any]") -> Callable[[Any], str]:
+    def display(obj: Any) -> str:
+        return readable_json(getattr(obj, field.name))
+
+    display.short_description = field.verbose_name  # type: ignore[attr-defined]
+    return display
+
+
 class BureauAdmin(SimpleHistoryAdmin):
-    """Lists, change pages (read only) and history; changes go through decisions only."""
+    """Lists, change pages (read only) and history; changes go through decisions only. JSON
+    fields shown read only are shown readable (``readable_json``)."""
 
     show_full_result_count = False  # no full-table COUNT on every list page
+
+    def __init__(self, model: type[models.Model], admin_site: Any) -> None:
+        super().__init__(model, admin_site)
+        self.readable_names: dict[str, str] = {}
+        for field in model._meta.get_fields():
+            if isinstance(field, models.JSONField):
+                name = f"{field.name}_readable"
+                setattr(self, name, _readable_display(field))
+                self.readable_names[field.name] = name
+
+    def _readable(self, names: Iterable[Any], shown_read_only: Iterable[Any]) -> list[Any]:
+        read_only = set(shown_read_only)
+        return [
+            self.readable_names.get(name, name)
+            if isinstance(name, str) and name in read_only
+            else name
+            for name in names
+        ]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = super().get_fields(request, obj)
+        return self._readable(fields, super().get_readonly_fields(request, obj))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        read_only = super().get_readonly_fields(request, obj)
+        return self._readable(read_only, read_only)
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        names = super().get_list_display(request)
+        return self._readable(names, names)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -573,3 +573,23 @@ def test_a_reviewer_refused_the_approval_page_is_told_which_role_it_needs(
     response = client.get(decide)
     assert response.status_code == 403
     assert "需要“审批员”角色" in response.text
+
+
+def test_json_fields_read_as_lists_and_tables(client, authorization, approver):
+    from apps.authorizations.models import Authorization
+
+    Authorization.objects.filter(pk=authorization.pk).update(
+        row_filter=[{"field": "district", "op": "eq", "value": "南明区"}]
+    )
+    client.force_login(approver)
+    application = client.get(
+        reverse("admin:authorizations_application_change", args=[authorization.application_id])
+    ).text
+    assert "school_name、district" in application
+    assert '["school_name"' not in application
+    page = client.get(
+        reverse("admin:authorizations_authorization_change", args=[authorization.pk])
+    ).text
+    assert '<table class="readable-json-table">' in page
+    assert "<td>南明区</td>" in page
+    assert '"op": "eq"' not in page
