@@ -303,6 +303,11 @@ class DecisionAdmin(BureauAdmin):
     def describe(self, obj: Any) -> str:
         return str(obj)
 
+    def decision_consequences(self, objects: list[Any], decision: str) -> list[str]:
+        """What an irreversible decision will do, with figures, said above its form (e.g.
+        "revoking ends 2 API keys' access"); empty for an ordinary one."""
+        return []
+
     def decision_barrier(self, request: HttpRequest, obj: Any, decision: str) -> str:
         """Why this user may not make this decision on this object, said before any form is
         filled in (e.g. four eyes); empty when nothing stands in the way. The service checks
@@ -330,8 +335,14 @@ class DecisionAdmin(BureauAdmin):
         if form.is_valid():
             self.decide(request, list(queryset), name, form.cleaned_data["reason"])
             return None
+        objects = list(queryset)
         return self.render_decision(
-            request, decision.label, list(queryset), form, action=f"{name}_selected"
+            request,
+            decision.label,
+            objects,
+            form,
+            action=f"{name}_selected",
+            consequences=self.decision_consequences(objects, name),
         )
 
     def decision_view(self, request: HttpRequest, object_id: str, decision: str) -> HttpResponse:
@@ -348,7 +359,14 @@ class DecisionAdmin(BureauAdmin):
         if request.method == "POST" and form.is_valid():  # the service refuses what it must
             self.decide(request, [obj], decision, form.cleaned_data["reason"])
             return HttpResponseRedirect(reverse(self.url_name("change"), args=[obj.pk]))
-        return self.render_decision(request, choice.label, [obj], form, barrier=barrier)
+        return self.render_decision(
+            request,
+            choice.label,
+            [obj],
+            form,
+            barrier=barrier,
+            consequences=self.decision_consequences([obj], decision),
+        )
 
     def render_decision(
         self,

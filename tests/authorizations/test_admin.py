@@ -593,3 +593,17 @@ def test_json_fields_read_as_lists_and_tables(client, authorization, approver):
     assert '<table class="readable-json-table">' in page
     assert "<td>南明区</td>" in page
     assert '"op": "eq"' not in page
+
+
+def test_the_revoke_page_says_what_will_happen_with_figures(client, authorization, approver):
+    client.force_login(approver)
+    url = reverse("admin:authorizations_authorization_decide", args=[authorization.pk, "revoke"])
+    text = client.get(url).text
+    assert "此操作不可撤销" in text
+    assert "将立即失去对" in text
+    assert "0 个 API 密钥" in text
+    assert "授权撤销后不能恢复" in text
+    suspend = reverse(
+        "admin:authorizations_authorization_decide", args=[authorization.pk, "suspend"]
+    )
+    assert "此操作不可撤销" not in client.get(suspend).text
