@@ -97,6 +97,6 @@ def test_a_reported_month_becomes_the_departments_share(
     # The department sees its share record and the chart.
     department_page = _page(browser, live_server, "dept_member")
     department_page.goto("/departments/revenue/")
-    assert department_page.locator("#share-records").get_by_text("2666.66").first.is_visible()
-    assert department_page.locator("#total-share").inner_text().endswith("2666.66")
+    assert department_page.locator("#share-records").get_by_text("¥2,666.66").first.is_visible()
+    assert department_page.locator("#total-share").inner_text().endswith("¥2,666.66")
     assert department_page.locator("svg.usage-chart rect").count() >= 1
