@@ -15,6 +15,7 @@ def test_money_ratios_and_counts(language):
     with translation.override(language):
         assert yuan(Decimal("105159.95")) == "¥105,159.95"
         assert yuan(Decimal("0")) == "¥0.00"
+        assert yuan(Decimal("-1200")) == "-¥1,200.00"
         assert yuan(None) == "—"
         assert percent(Decimal("0.3000")) == "30%"
         assert percent(Decimal("0.125")) == "12.5%"

@@ -30,7 +30,8 @@ def yuan(value: object) -> str:
     amount = _decimal(value)
     if amount is None:
         return "—"
-    return "¥" + number_format(amount, 2, use_l10n=True, force_grouping=True)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥" + number_format(abs(amount), 2, use_l10n=True, force_grouping=True)
 
 
 @register.filter
