@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from apps.api import urls_usage
+
+# The bureau's admin carries the portal's name, not "Django administration".
+admin.site.site_header = gettext_lazy("City Data Bureau · Public Data Portal")
+admin.site.site_title = gettext_lazy("Public Data Portal")
+admin.site.index_title = gettext_lazy("Administration")
 
 # Uploaded files are never served from MEDIA_URL: each download goes through a view that checks
 # who is asking (../shared/library-notes.md §7).

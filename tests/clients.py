@@ -19,6 +19,15 @@ class PathScopedClientHandler:
         self.pages = ClientHandler(enforce_csrf_checks)
         self.api = ApiClientHandler(enforce_csrf_checks)
 
+    @property
+    def enforce_csrf_checks(self) -> bool:
+        return self.pages.enforce_csrf_checks
+
+    @enforce_csrf_checks.setter
+    def enforce_csrf_checks(self, value: bool) -> None:
+        # Tests turn the CSRF check on after the client is made (client.handler....= True).
+        self.pages.enforce_csrf_checks = self.api.enforce_csrf_checks = value
+
     def __call__(self, environ: dict[str, Any]) -> HttpResponseBase:
         handler = self.api if is_api_path(environ.get("PATH_INFO", "")) else self.pages
         return handler(environ)

@@ -7,9 +7,18 @@ upgraded one end up with the same groups.
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 REVIEWER = "reviewer"
 APPROVER = "approver"
 AUDITOR = "auditor"
+
+# The groups' names as staff read them (a 403 names the role a page needs).
+ROLE_LABELS = {
+    REVIEWER: gettext_lazy("reviewer"),
+    APPROVER: gettext_lazy("approver"),
+    AUDITOR: gettext_lazy("auditor"),
+}
 
 _READ_MODELS = [
     ("organisations", "bureau"),

@@ -8,7 +8,10 @@ class AuthorizationsConfig(AppConfig):
 
     def ready(self) -> None:
         from .audit import audit_hooks_register
+        from .queues import key_figures_register, work_queues_register
         from .reminders import reminders_register
 
         audit_hooks_register()
         reminders_register()
+        work_queues_register()
+        key_figures_register()

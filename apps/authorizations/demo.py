@@ -52,6 +52,9 @@ PLAN: list[tuple[str, str, str, str, list[str], str]] = [
      ["credit_code", "year", "revenue"], "rejected"),
     ("91520115MA6H8G2L7M", "婚育服务统计", "public_interest", "婚姻登记信息",
      ["kind", "registered_on"], "withdrawn"),
+    # Waits for the education bureau's opinion: its CDO's first work queue item.
+    ("91520115MA6H8G2L7M", "学生通学交通规划", "public_interest", "中小学生学籍信息",
+     ["school_code", "grade_level"], "submitted"),
 ]  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from apps.core.admin_decisions import (
 from . import services
 from .choices import MOVES_NEEDING_REASON, TRANSITIONS, FieldTag, Status
 from .models import CatalogEntry, CatalogField
+from .selectors import catalog_entry_submission_note
 
 TAGS_LABEL = gettext_lazy("Tag the fields")
 
@@ -93,10 +94,12 @@ class CatalogEntryAdmin(DecisionAdmin):
         "identifier", "department", "title", "description", "sector", "keywords",
         "update_frequency", "temporal_start", "temporal_end", "spatial_coverage", "format",
         "contact_name", "contact_email", "contact_phone", "grade", "openness", "status",
-        "review_comment", "created_by", "created_at", "submitted_at", "published_at",
+        "submission_note", "review_comment", "created_by", "created_at", "submitted_at",
+        "published_at",
     )  # fmt: skip
     fields = readonly_fields
     inlines = [CatalogFieldInline]
+    decision_permissions = {"review": "catalog.review_catalogentry"}
     decisions = DECISIONS
     actions = decision_actions(DECISIONS)
     change_form_template = "admin/catalog/catalogentry/decision_change_form.html"
@@ -107,6 +110,10 @@ class CatalogEntryAdmin(DecisionAdmin):
 
     def describe(self, entry: CatalogEntry) -> str:
         return entry.identifier
+
+    @admin.display(description=gettext_lazy("the department's note to the reviewer"))
+    def submission_note(self, entry: CatalogEntry) -> str:
+        return catalog_entry_submission_note(entry=entry) or "—"
 
     def extra_urls(self) -> list[URLPattern]:
         return [self.view_url("tags", self.tags_view, "tags/")]

@@ -10,3 +10,9 @@ class CatalogConfig(AppConfig):
         from .audit import audit_hooks_register
 
         audit_hooks_register()
+        from .queues import work_queues_register
+
+        work_queues_register()
+        from .home import home_register
+
+        home_register()

@@ -61,6 +61,11 @@ SEARCH_VECTOR_MATCH = (
 )
 
 
+SEARCH_VECTOR_RANK = (
+    'ts_rank("catalog_catalogentry"."search_vector", to_tsquery(\'simple\'::regconfig, %s))'
+)
+
+
 class CatalogEntryQuerySet(models.QuerySet["CatalogEntry"]):
     def published(self) -> "CatalogEntryQuerySet":
         return self.filter(status=Status.PUBLISHED)
@@ -74,24 +79,49 @@ class CatalogEntryQuerySet(models.QuerySet["CatalogEntry"]):
         return self.filter(openness=Openness.OPEN, versions__is_live=True)
 
     def search(self, text: str) -> "CatalogEntryQuerySet":
-        """Full-text search that works for Chinese (n-gram tokens, see search.py)."""
+        """Full-text search that works for Chinese (n-gram tokens, see search.py). Each word of
+        the query must match the entry's text, its providing department's name or its sector's
+        name (in either language): 教育 finds what the education bureau provides."""
+        queryset = self
+        for term in text.split():
+            if search.query_tokens(term):
+                queryset = queryset.filter(
+                    self._text_match(term)
+                    | Q(department__name__icontains=term)
+                    | Q(sector__in=search.sectors_named(term))
+                )
+        return queryset
+
+    def ranked(self, text: str) -> "CatalogEntryQuerySet":
+        """Best matches of the text first (PostgreSQL's rank of the full-text match), then the
+        newest."""
         tokens = search.query_tokens(text)
-        if not tokens:
-            return self
+        if not tokens or connection.vendor != "postgresql":
+            return self.order_by("-published_at", "-created_at")
+        rank = RawSQL(  # noqa: S611 - constant SQL, the tokens are a bound parameter
+            SEARCH_VECTOR_RANK, [" | ".join(tokens)], output_field=models.FloatField()
+        )
+        return self.annotate(search_rank=rank).order_by(
+            "-search_rank", "-published_at", "-created_at"
+        )
+
+    @staticmethod
+    def _text_match(term: str) -> Q:
+        tokens = search.query_tokens(term)
         if connection.vendor == "postgresql":
             # search_vector is a stored generated column with a GIN index (migration 0004), so
             # no row's vector is computed at query time.
-            return self.filter(
+            return Q(
                 RawSQL(  # noqa: S611 - constant SQL, the tokens are a bound parameter
                     SEARCH_VECTOR_MATCH,
                     [" & ".join(tokens)],
                     output_field=models.BooleanField(),
                 )
             )
-        queryset = self
+        match = Q()
         for token in tokens:
-            queryset = queryset.filter(search_document__contains=f" {token} ")
-        return queryset
+            match &= Q(search_document__contains=f" {token} ")
+        return match
 
 
 class IdentifierSequence(models.Model):

@@ -38,3 +38,21 @@ def query_tokens(text: str) -> list[str]:
         else:
             tokens.append(run)
     return list(dict.fromkeys(tokens))
+
+
+def sectors_named(term: str) -> list[str]:
+    """The sectors whose name, in any of the portal's languages, contains the term."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from .choices import Sector
+
+    term = term.lower()
+    found = []
+    for value, label in Sector.choices:
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                if term in str(label).lower():
+                    found.append(value)
+                    break
+    return found

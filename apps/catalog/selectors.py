@@ -2,13 +2,15 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import translation
 
 from apps.accounts.models import User
 from apps.core.exports import XLSX_MAX_ROWS
 
-from .choices import Openness
+from .choices import Openness, Status
 from .models import CatalogEntry, CatalogEntryQuerySet, CatalogField
 
 
@@ -83,3 +85,23 @@ def catalog_download_formats(*, entry_ids: list[int]) -> dict[int, list[str]]:
         fits = (rows or 0) <= XLSX_MAX_ROWS
         formats[pk] = ["CSV", *(["XLSX"] if fits else []), "JSON Lines"]
     return formats
+
+
+def catalog_entry_submission_note(*, entry: CatalogEntry) -> str:
+    """What the department wrote to the reviewer with its latest submission (the history row's
+    reason), or "" when it wrote nothing: the service then records the status's own name, in
+    whichever language the submitter used."""
+    row = (
+        entry.history.filter(status__in=(Status.SUBMITTED, Status.AWAITING_CONFIRMATION))
+        .order_by("-history_date", "-history_id")
+        .values_list("history_change_reason", "status")
+        .first()
+    )
+    if row is None or not row[0]:
+        return ""
+    reason, status = row
+    labels = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            labels.add(str(Status(status).label))
+    return "" if reason in labels else str(reason)

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from datetime import datetime, time
 from hashlib import sha256
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -15,6 +15,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rdflib import Graph
 
 from apps.organisations.models import Bureau
@@ -31,7 +32,13 @@ from .selectors import (
     catalog_entry_public,
 )
 
-PAGE_SIZE = 50
+PAGE_SIZE = 20
+# ?sort=: relevance (the default while searching), newest (the default otherwise), title.
+SORTS = {
+    "relevance": gettext_lazy("relevance"),
+    "newest": gettext_lazy("newest"),
+    "title": gettext_lazy("title"),
+}
 EXPORT_CACHE_SECONDS = 15 * 60
 # A page of the paged DCAT export (hydra): as many datasets as ckanext-dcat's own pages.
 DCAT_PAGE_SIZE = 100
@@ -43,13 +50,29 @@ RDFXML = "application/rdf+xml; charset=utf-8"
 
 def catalog_list(request: HttpRequest) -> HttpResponse:
     filterset = CatalogEntryFilter(request.GET, queryset=catalog_entries_public())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = cast(CatalogEntryQuerySet, filterset.qs)
+    query = filterset.form.cleaned_data.get("q") or ""
+    sort = request.GET.get("sort", "")
+    if sort not in SORTS:
+        sort = "relevance" if query else "newest"
+    if sort == "relevance":
+        entries = entries.ranked(query)
+    elif sort == "title":
+        entries = entries.order_by("title", "identifier")
+    else:
+        entries = entries.order_by("-published_at", "-created_at")
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     formats = catalog_download_formats(entry_ids=[entry.pk for entry in page])
     context = {
         "filterset": filterset,
         "facets": catalog_facets(filterset=filterset),
         "page_obj": page,
-        "query": filterset.form.cleaned_data.get("q") or "",
+        "query": query,
+        "sort": sort,
+        "sorts": [
+            (value, label) for value, label in SORTS.items() if value != "relevance" or query
+        ],
+        "filtered": any(request.GET.get(name) for name in ("q", *filterset.filters, "sort")),
         "downloadable": filterset.form.cleaned_data.get("downloadable") is True,
         # Each entry of the page with the formats anyone may download it in (open data).
         "cards": [(entry, formats.get(entry.pk, [])) for entry in page],

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.accounts.models import User
 from apps.core.access import signed_in_user
@@ -120,6 +120,39 @@ class CdoAssignmentAdmin(DecisionAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("cdo.appoint_cdo")
+
+    def decision_consequences(self, objects: list[Any], decision: str) -> list[str]:
+        if decision != "end":
+            return []
+        lines = []
+        for assignment in objects:
+            # The applications app sits above this one: counted through the department's
+            # relations, "submitted" being an application awaiting the department's opinion.
+            waiting = (
+                Department.objects.filter(
+                    pk=assignment.department_id,
+                    catalog_entries__applications__status="submitted",
+                )
+                .values("catalog_entries__applications")
+                .count()
+            )
+            lines.append(
+                ngettext(
+                    "%(person)s stops acting as chief data officer of %(department)s at once; "
+                    "%(waiting)d application awaiting the department's opinion waits for the "
+                    "next one.",
+                    "%(person)s stops acting as chief data officer of %(department)s at once; "
+                    "%(waiting)d applications awaiting the department's opinion wait for the "
+                    "next one.",
+                    waiting,
+                )
+                % {
+                    "person": assignment.user.get_full_name() or assignment.user.username,
+                    "department": assignment.department,
+                    "waiting": waiting,
+                }
+            )
+        return lines
 
     def has_appoint_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("cdo.appoint_cdo")

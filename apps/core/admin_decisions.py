@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.auth.models import Group
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
     FieldDoesNotExist,
@@ -28,10 +29,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Ht
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.functional import Promise
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.accounts.roles import ROLE_LABELS
 from apps.core.errors import DomainError
 
 if TYPE_CHECKING:  # django-stubs-ext is a development dependency
@@ -54,6 +58,25 @@ class Decision:
 def moves_to(transitions: dict[str, set[str]], target: str) -> Callable[[Any], bool]:
     """``admits`` for a life cycle: the object's status may move to ``target``."""
     return lambda obj: target in transitions[obj.status]
+
+
+def role_needed(permission: str) -> PermissionDenied:
+    """A 403 that names the bureau role (group) holding ``permission`` ("app.codename")."""
+    app_label, _dot, codename = permission.partition(".")
+    names = (
+        Group.objects.filter(
+            permissions__content_type__app_label=app_label, permissions__codename=codename
+        )
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    roles = _(", ").join(str(ROLE_LABELS.get(name, name)) for name in names)
+    if not roles:
+        return PermissionDenied(_("This page needs a permission no bureau role holds."))
+    return PermissionDenied(
+        _("This page needs the %(roles)s role; ask the bureau's administrator for it.")
+        % {"roles": roles}
+    )
 
 
 def refusal(error: DomainError | ValidationError) -> str:
@@ -132,10 +155,86 @@ class ReasonForm(GroupedForm):
 # Admins -------------------------------------------------------------------------------------
 
 
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return _(", ").join(_cell(item) for item in value)
+    if isinstance(value, dict):
+        return _(", ").join(f"{key}: {_cell(item)}" for key, item in value.items())
+    return "—" if value in (None, "") else str(value)
+
+
+def readable_json(value: Any) -> str:
+    """A JSON value as staff read it: a list of words joined, a list of objects as a table, an
+    object as "key: value" lines; never raw JSON like ["school_code", "open_hours"]."""
+    if value in (None, "", [], {}):
+        return "—"
+    if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
+        keys = list(dict.fromkeys(key for row in value for key in row))
+        head = format_html_join("", "<th>{}</th>", ((key,) for key in keys))
+        rows = format_html_join(
+            "",
+            "<tr>{}</tr>",
+            (
+                (format_html_join("", "<td>{}</td>", ((_cell(row.get(key)),) for key in keys)),)
+                for row in value
+            ),
+        )
+        return format_html(
+            '<table class="readable-json-table"><thead><tr>{}</tr></thead><tbody>{}</tbody>'
+            "</table>",
+            head,
+            rows,
+        )
+    if isinstance(value, dict):
+        return format_html_join(
+            mark_safe("<br>"), "{}: {}", ((key, _cell(item)) for key, item in value.items())
+        )
+    return _cell(value)
+
+
+def _readable_display(field: "models.JSONField[Any]") -> Callable[[Any], str]:
+    def display(obj: Any) -> str:
+        return readable_json(getattr(obj, field.name))
+
+    display.short_description = field.verbose_name  # type: ignore[attr-defined]
+    return display
+
+
 class BureauAdmin(SimpleHistoryAdmin):
-    """Lists, change pages (read only) and history; changes go through decisions only."""
+    """Lists, change pages (read only) and history; changes go through decisions only. JSON
+    fields shown read only are shown readable (``readable_json``)."""
 
     show_full_result_count = False  # no full-table COUNT on every list page
+
+    def __init__(self, model: type[models.Model], admin_site: Any) -> None:
+        super().__init__(model, admin_site)
+        self.readable_names: dict[str, str] = {}
+        for field in model._meta.get_fields():
+            if isinstance(field, models.JSONField):
+                name = f"{field.name}_readable"
+                setattr(self, name, _readable_display(field))
+                self.readable_names[field.name] = name
+
+    def _readable(self, names: Iterable[Any], shown_read_only: Iterable[Any]) -> list[Any]:
+        read_only = set(shown_read_only)
+        return [
+            self.readable_names.get(name, name)
+            if isinstance(name, str) and name in read_only
+            else name
+            for name in names
+        ]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = super().get_fields(request, obj)
+        return self._readable(fields, super().get_readonly_fields(request, obj))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        read_only = super().get_readonly_fields(request, obj)
+        return self._readable(read_only, read_only)
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        names = super().get_list_display(request)
+        return self._readable(names, names)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -178,6 +277,9 @@ class DecisionAdmin(BureauAdmin):
     Subclasses set ``decisions`` and ``actions = decision_actions(decisions)``."""
 
     decisions: dict[str, Decision] = {}
+    # Decision.permission -> the model permission behind it ("app.codename"): a 403 names the
+    # bureau role that holds it.
+    decision_permissions: dict[str, str] = {}
     change_form_template = "admin/decision_change_form.html"
     decision_template = "admin/decision.html"  # extend it to say more about the objects
 
@@ -191,11 +293,26 @@ class DecisionAdmin(BureauAdmin):
     def extra_urls(self) -> list[URLPattern]:
         return []
 
+    def refused(self, permission: str) -> PermissionDenied:
+        needed = self.decision_permissions.get(permission)
+        return role_needed(needed) if needed else PermissionDenied()
+
     def may(self, request: HttpRequest, decision: Decision) -> bool:
         return getattr(self, f"has_{decision.permission}_permission")(request)
 
     def describe(self, obj: Any) -> str:
         return str(obj)
+
+    def decision_consequences(self, objects: list[Any], decision: str) -> list[str]:
+        """What an irreversible decision will do, with figures, said above its form (e.g.
+        "revoking ends 2 API keys' access"); empty for an ordinary one."""
+        return []
+
+    def decision_barrier(self, request: HttpRequest, obj: Any, decision: str) -> str:
+        """Why this user may not make this decision on this object, said before any form is
+        filled in (e.g. four eyes); empty when nothing stands in the way. The service checks
+        again when the decision is made."""
+        return ""
 
     def decide(self, request: HttpRequest, objects: Iterable[Any], name: str, reason: str) -> None:
         """Apply one decision to each object; say what was done and every refusal, and why."""
@@ -218,22 +335,38 @@ class DecisionAdmin(BureauAdmin):
         if form.is_valid():
             self.decide(request, list(queryset), name, form.cleaned_data["reason"])
             return None
+        objects = list(queryset)
         return self.render_decision(
-            request, decision.label, list(queryset), form, action=f"{name}_selected"
+            request,
+            decision.label,
+            objects,
+            form,
+            action=f"{name}_selected",
+            consequences=self.decision_consequences(objects, name),
         )
 
     def decision_view(self, request: HttpRequest, object_id: str, decision: str) -> HttpResponse:
         choice = self.decisions.get(decision)
-        if choice is None or not self.may(request, choice):
+        if choice is None:
             raise PermissionDenied
+        if not self.may(request, choice):
+            raise self.refused(choice.permission)
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404
+        barrier = self.decision_barrier(request, obj, decision)
         form = ReasonForm(request.POST or None, required=choice.reason_required)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and form.is_valid():  # the service refuses what it must
             self.decide(request, [obj], decision, form.cleaned_data["reason"])
             return HttpResponseRedirect(reverse(self.url_name("change"), args=[obj.pk]))
-        return self.render_decision(request, choice.label, [obj], form)
+        return self.render_decision(
+            request,
+            choice.label,
+            [obj],
+            form,
+            barrier=barrier,
+            consequences=self.decision_consequences([obj], decision),
+        )
 
     def render_decision(
         self,
@@ -275,5 +408,8 @@ class DecisionAdmin(BureauAdmin):
     ) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id))
         decisions = self.object_decisions(request, obj) if obj is not None else []
-        extra_context = {**(extra_context or {}), "decisions": decisions}
+        barriers = sorted(
+            {self.decision_barrier(request, obj, decision["name"]) for decision in decisions} - {""}
+        )
+        extra_context = {**(extra_context or {}), "decisions": decisions, "barriers": barriers}
         return super().change_view(request, object_id, form_url, extra_context)

@@ -5,12 +5,25 @@ from django.shortcuts import render
 
 from apps.accounts.models import User
 
+from .figures import key_figures
 from .navigation import next_actions_for
+from .queues import work_queues_for
+from .sections import page_sections
 from .selectors import users_of_organisation
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"actions": next_actions_for(request.user)})  # type: ignore[arg-type]
+    user: User = request.user  # type: ignore[assignment]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "actions": next_actions_for(user),
+            "queues": work_queues_for(user),
+            "figures": key_figures(),
+            "sections": page_sections("home", request),
+        },
+    )
 
 
 @login_required

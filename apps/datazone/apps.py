@@ -10,6 +10,9 @@ class DatazoneConfig(AppConfig):
         from .audit import audit_hooks_register
 
         audit_hooks_register()
+        from .queues import work_queues_register
+
+        work_queues_register()
         from apps.core.health import readiness_check
 
         from .services import worker_alive

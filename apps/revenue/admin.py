@@ -12,6 +12,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from apps.core.access import signed_in_user
 from apps.core.admin_decisions import BureauAdmin, Decision, DecisionAdmin
 from apps.core.errors import DomainError
 
-from . import services
+from . import selectors, services
 from .choices import REPORT_TRANSITIONS, ReportStatus, SupportOutcome
 from .forms import AdjustForm
 from .models import (
@@ -105,6 +106,10 @@ class RevenueReportAdmin(DecisionAdmin):
         "settlement",
     )  # fmt: skip
     readonly_fields = fields
+    decision_permissions = {
+        "review": "revenue.review_revenuereport",
+        "settle": "revenue.settle_settlement",
+    }
     decisions = REPORT_DECISIONS
     actions = [*(_report_action(name) for name in REPORT_DECISIONS), "settle_selected"]
 
@@ -156,8 +161,23 @@ class RevenueReportAdmin(DecisionAdmin):
 
     @admin.action(description=gettext_lazy("Settle the months of the selected reports"),
                   permissions=["settle"])  # fmt: skip
-    def settle_selected(self, request: HttpRequest, queryset: QuerySet[RevenueReport]) -> None:
-        for period in sorted({report.period for report in queryset}):
+    def settle_selected(
+        self, request: HttpRequest, queryset: QuerySet[RevenueReport]
+    ) -> HttpResponse | None:
+        """Settling cannot be undone: first a page says what it will write, with figures; the
+        months are settled only once the reviewer confirms there."""
+        periods = sorted({report.period for report in queryset})
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Settle the months of the selected reports"),
+                "opts": self.opts,
+                "previews": [selectors.settlement_preview(period=period) for period in periods],
+                "selected": [report.pk for report in queryset],
+                "changelist_url": reverse(self.url_name("changelist")),
+            }
+            return TemplateResponse(request, "admin/revenue/settle_confirm.html", context)
+        for period in periods:
             label = period_label(period)
             try:
                 result = services.settlement_run(period=period, actor=signed_in_user(request))
@@ -171,6 +191,7 @@ class RevenueReportAdmin(DecisionAdmin):
             else:
                 messages.warning(request, _("%(period)s was already settled; nothing changed.")
                                  % {"period": label})  # fmt: skip
+        return None
 
 
 # Settlements and share records ------------------------------------------------------------

@@ -10,4 +10,7 @@ class RevenueConfig(AppConfig):
         from .audit import audit_hooks_register
 
         audit_hooks_register()
+        from .queues import work_queues_register
+
+        work_queues_register()
         from . import checks  # noqa: F401 - registers the fee rule check

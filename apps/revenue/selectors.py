@@ -327,3 +327,62 @@ def annual_report_of_operator(*, operator_id: int, year: int) -> AnnualReport:
     if operator is None:
         raise Http404
     return annual_report(operator=operator, year=year)
+
+
+@dataclass(frozen=True)
+class SettlementPreview:
+    """What settling a month would write, read before the bureau confirms it: settling cannot be
+    undone (a later correction is an adjusting record)."""
+
+    period: date
+    already_settled: bool
+    reports: int
+    adjustments: int
+    amount: Decimal
+    share: Decimal
+    departments: int
+
+    @property
+    def period_label(self) -> str:
+        from .money import period_label
+
+        return period_label(self.period)
+
+
+def settlement_preview(*, period: date) -> SettlementPreview:
+    """The same reports and pending adjustments ``settlement_run`` would take, without locks."""
+    from .money import split_share
+
+    reports = list(
+        RevenueReport.objects.filter(status=ReportStatus.VERIFIED, period__lte=period)
+        .select_related("authorization__entry")
+        .order_by()
+    )
+    adjustments = list(
+        RevenueShareRecord.objects.pending()
+        .filter(adjusts__period__lt=period)
+        .values_list("amount", "share", "department_id")
+        .order_by()
+    )
+    amount = sum((report.amount for report in reports), Decimal("0")) + sum(
+        (row[0] for row in adjustments), Decimal("0")
+    )
+    share = sum(
+        (
+            split_share(report.amount, report.authorization.revenue_share_ratio).share
+            for report in reports
+        ),
+        Decimal("0"),
+    ) + sum((row[1] for row in adjustments), Decimal("0"))
+    departments = {report.authorization.entry.department_id for report in reports} | {
+        row[2] for row in adjustments
+    }
+    return SettlementPreview(
+        period=period,
+        already_settled=Settlement.objects.filter(period=period).exists(),
+        reports=len(reports),
+        adjustments=len(adjustments),
+        amount=amount,
+        share=share,
+        departments=len(departments),
+    )

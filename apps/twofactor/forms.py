@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Code"),
+        label=_("Verification code"),
         max_length=40,
         help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(
@@ -15,7 +15,7 @@ class CodeForm(forms.Form):
 
 class FirstCodeForm(CodeForm):
     code = forms.CharField(
-        label=_("Code"),
+        label=_("Verification code"),
         max_length=10,
         help_text=_("The 6-digit code your authenticator app shows now."),
         widget=forms.TextInput(

@@ -171,6 +171,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 
 LANGUAGE_CODE = "zh-hans"
+# Numbers grouped by thousands in Chinese too (floatformat:"2g", intcomma).
+FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")

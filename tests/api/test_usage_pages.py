@@ -288,3 +288,13 @@ def test_an_empty_chart_has_flat_bars():
     days = tuple(DayFigures(date(2026, 3, n), Figures()) for n in range(1, 4))
 
     assert [bar.height for bar in chart_bars(days)] == [0, 0, 0]
+
+
+def test_the_chart_has_axis_labels(client, operator_member, history, authorization):
+    client.force_login(operator_member)
+    with frozen_now(history):
+        text = client.get(reverse(OPERATOR_PAGE)).text
+    first = history.date() - timedelta(days=CHART_DAYS - 1)
+    assert f"<span>{first:%m-%d}</span>" in text
+    assert f"<span>{history.date():%m-%d}</span>" in text
+    assert "日最高 2 次调用" in text  # the busiest day of the first authorization

@@ -531,3 +531,79 @@ def test_changelists_run_a_constant_number_of_queries(
     for changelist in (APPLICATIONS, AUTHORIZATIONS, QUALIFICATIONS):
         with django_assert_max_num_queries(15):
             assert client.get(changelist).status_code == 200
+
+
+def test_the_approver_who_recommended_is_stopped_before_the_approval_form(
+    client, recommended, approver
+):
+    from apps.authorizations.models import Application
+
+    Application.objects.filter(pk=recommended.pk).update(recommended_by=approver)
+    client.force_login(approver)
+    url = reverse("admin:authorizations_application_approve", args=[recommended.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "须由另一名审批员作出决定" in page.text
+    assert 'name="fee_basis"' not in page.text
+    change = client.get(reverse("admin:authorizations_application_change", args=[recommended.pk]))
+    assert "须由另一名审批员作出决定" in change.text
+    client.post(url, {"fee_basis": "per_row", "price": "0.01"})
+    recommended.refresh_from_db()
+    assert recommended.status == "recommended"
+
+
+def test_another_approver_sees_no_barrier(client, recommended, approver):
+    client.force_login(approver)
+    url = reverse("admin:authorizations_application_approve", args=[recommended.pk])
+    page = client.get(url)
+    assert "须由另一名审批员作出决定" not in page.text
+    assert 'name="fee_basis"' in page.text
+
+
+def test_a_reviewer_refused_the_approval_page_is_told_which_role_it_needs(
+    client, recommended, reviewer
+):
+    client.force_login(reviewer)
+    response = client.get(
+        reverse("admin:authorizations_application_approve", args=[recommended.pk])
+    )
+    assert response.status_code == 403
+    assert "需要“审批员”角色" in response.text
+    decide = reverse("admin:authorizations_application_decide", args=[recommended.pk, "reject"])
+    response = client.get(decide)
+    assert response.status_code == 403
+    assert "需要“审批员”角色" in response.text
+
+
+def test_json_fields_read_as_lists_and_tables(client, authorization, approver):
+    from apps.authorizations.models import Authorization
+
+    Authorization.objects.filter(pk=authorization.pk).update(
+        row_filter=[{"field": "district", "op": "eq", "value": "南明区"}]
+    )
+    client.force_login(approver)
+    application = client.get(
+        reverse("admin:authorizations_application_change", args=[authorization.application_id])
+    ).text
+    assert "school_name、district" in application
+    assert '["school_name"' not in application
+    page = client.get(
+        reverse("admin:authorizations_authorization_change", args=[authorization.pk])
+    ).text
+    assert '<table class="readable-json-table">' in page
+    assert "<td>南明区</td>" in page
+    assert '"op": "eq"' not in page
+
+
+def test_the_revoke_page_says_what_will_happen_with_figures(client, authorization, approver):
+    client.force_login(approver)
+    url = reverse("admin:authorizations_authorization_decide", args=[authorization.pk, "revoke"])
+    text = client.get(url).text
+    assert "此操作不可撤销" in text
+    assert "将立即失去对" in text
+    assert "0 个 API 密钥" in text
+    assert "授权撤销后不能恢复" in text
+    suspend = reverse(
+        "admin:authorizations_authorization_decide", args=[authorization.pk, "suspend"]
+    )
+    assert "此操作不可撤销" not in client.get(suspend).text

@@ -127,3 +127,22 @@ def test_unknown_entry_or_decision_is_not_a_server_error(client, reviewer, submi
         ).status_code
         == 403
     )
+
+
+def test_the_review_page_shows_what_the_department_wrote(
+    client, reviewer, department, department_member
+):
+    from apps.catalog import services as catalog_services
+
+    entry = make_entry(department=department, actor=department_member)
+    catalog_services.catalog_entry_submit(
+        entry=entry, actor=department_member, comment="已按意见补充字段说明。"
+    )
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:catalog_catalogentry_change", args=[entry.pk])).text
+    assert "已按意见补充字段说明。" in page
+    silent = make_entry(department=department, actor=department_member, status="submitted",
+                   title="无留言条目")  # fmt: skip
+    page = client.get(reverse("admin:catalog_catalogentry_change", args=[silent.pk])).text
+    assert "field-submission_note" in page
+    assert "已提交审核" not in page.split("field-submission_note")[1][:400]

@@ -370,3 +370,12 @@ def test_seed_demo_appoints_cdos(db, settings, tmp_path):
     water = departments.get(code="WATER")
     assert CdoAssignment.objects.filter(department=water).count() == 2
     assert water.submissions_need_cdo_confirmation
+
+
+def test_the_end_of_term_page_says_what_will_happen(client, appointed, reviewer):
+    decide = reverse("admin:cdo_cdoassignment_decide", args=[appointed.pk, "end"])
+    client.force_login(reviewer)
+    text = client.get(decide).text
+    assert "此操作不可撤销" in text
+    assert "将立即停止履行" in text
+    assert "0 份待该部门出具意见的申请" in text

@@ -87,6 +87,9 @@ def test_a_reported_month_becomes_the_departments_share(
     reviewer_page.check(f"input[name=_selected_action][value='{report.pk}']")
     reviewer_page.select_option("select[name=action]", "settle_selected")
     _submit(reviewer_page, "button[name=index]")
+    # Settling cannot be undone: a page first says what it will write.
+    assert "8,888.88" in reviewer_page.locator("#settle-preview").inner_text()
+    _submit(reviewer_page, "#confirm-settle")
     assert Settlement.objects.filter(period__isnull=False).count() == 1
     record = RevenueShareRecord.objects.get(report=report)
     assert record.share == Decimal("2666.66")  # 8888.88 × 0.3 = 2666.664, to the fen
@@ -94,6 +97,6 @@ def test_a_reported_month_becomes_the_departments_share(
     # The department sees its share record and the chart.
     department_page = _page(browser, live_server, "dept_member")
     department_page.goto("/departments/revenue/")
-    assert department_page.locator("#share-records").get_by_text("2666.66").first.is_visible()
-    assert department_page.locator("#total-share").inner_text().endswith("2666.66")
+    assert department_page.locator("#share-records").get_by_text("¥2,666.66").first.is_visible()
+    assert department_page.locator("#total-share").inner_text().endswith("¥2,666.66")
     assert department_page.locator("svg.usage-chart rect").count() >= 1

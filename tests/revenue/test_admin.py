@@ -65,6 +65,12 @@ def test_a_reviewer_settles_the_month_from_the_report_list(
     report = verified(authorization, operator_member, reviewer)
     client.force_login(reviewer)
     selected = {"action": "settle_selected", "_selected_action": [report.pk]}
+    # First a page says what settling writes, with figures; nothing is settled yet.
+    confirmation = client.post(REPORTS, selected)
+    assert confirmation.status_code == 200
+    assert not Settlement.objects.exists()
+    assert "1 条收益分配记录" in confirmation.text
+    selected["confirm"] = "yes"
     response = client.post(REPORTS, selected, follow=True)
     assert response.status_code == 200
     assert Settlement.objects.get().period == LAST_MONTH
@@ -76,7 +82,11 @@ def test_a_reviewer_settles_the_month_from_the_report_list(
 def test_an_auditor_can_neither_decide_nor_settle(client, auditor, report):
     client.force_login(auditor)
     assert client.post(f"{REPORTS}{report.pk}/decide/verify/", {}).status_code == 403
-    client.post(REPORTS, {"action": "settle_selected", "_selected_action": [report.pk]})
+    for confirm in ("", "yes"):
+        client.post(
+            REPORTS,
+            {"action": "settle_selected", "_selected_action": [report.pk], "confirm": confirm},
+        )
     assert not Settlement.objects.exists()
 
 
@@ -143,3 +153,17 @@ def test_history_pages_resolve(client, auditor, report):
     assert client.get("/admin/revenue/settlement/").status_code == 200
     assert client.get("/admin/revenue/transactionsupport/").status_code == 200
     assert RevenueReport.objects.count() == 1
+
+
+def test_the_settlement_confirmation_gives_the_figures(
+    client, reviewer, authorization, operator_member
+):
+    report = verified(authorization, operator_member, reviewer, amount="12345.67")
+    client.force_login(reviewer)
+    page = client.post(REPORTS, {"action": "settle_selected", "_selected_action": [report.pk]})
+    text = page.text
+    assert "结算后不可撤销" in text
+    assert "¥12,345.67" in text
+    assert "1 个数据提供部门" in text
+    report.refresh_from_db()
+    assert report.status == "verified"

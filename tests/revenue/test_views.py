@@ -109,7 +109,7 @@ def test_the_operator_list_shows_reports_and_settled_shares(
     with django_assert_max_num_queries(14):
         page = client.get(reverse("operator_revenue:reports"))
     content = page.content.decode()
-    assert "1000.01" in content and "2000.00" in content
+    assert "¥1,000.01" in content and "¥2,000.00" in content  # money as people read it
     assert "333.33" not in content  # the rival's report
     assert page.context["totals"].overall.share == Decimal("900.00")
 

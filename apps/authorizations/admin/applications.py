@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, reverse
@@ -127,6 +127,9 @@ AGGREGATION_DECISIONS = {
 }  # fmt: skip
 _APPROVABLE = moves_to(APPLICATION_TRANSITIONS, ApplicationStatus.APPROVED)
 APPROVE_LABEL = gettext_lazy("Approve")
+FOUR_EYES_BARRIER = gettext_lazy(
+    "You recommended this application; another approver must decide it (four eyes)."
+)
 
 
 @admin.register(Application)
@@ -146,6 +149,10 @@ class ApplicationAdmin(DecisionAdmin):
         "decided_by", "decision_reason", "decided_at",
     )  # fmt: skip
     readonly_fields = fields
+    decision_permissions = {
+        "recommend": "authorizations.recommend_application",
+        "decide": "authorizations.decide_application",
+    }
     decisions = {**APPLICATION_DECISIONS, **AGGREGATION_DECISIONS}
     actions = [
         *decision_actions(APPLICATION_DECISIONS),
@@ -175,6 +182,11 @@ class ApplicationAdmin(DecisionAdmin):
 
     def describe(self, application: Application) -> str:
         return f"#{application.pk}"
+
+    def decision_barrier(self, request: HttpRequest, obj: Application, decision: str) -> str:
+        if decision in ("approve", "reject") and obj.recommended_by_id == request.user.pk:
+            return str(FOUR_EYES_BARRIER)
+        return ""
 
     def extra_urls(self) -> list[URLPattern]:
         return [self.view_url("approve", self.approve_view, "approve/")]
@@ -225,10 +237,11 @@ class ApplicationAdmin(DecisionAdmin):
     def approve_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Approve one application with its full scope: fields, row filter, pricing, agreement."""
         if not self.has_decide_permission(request):
-            raise PermissionDenied
+            raise self.refused("decide")
         application = self.get_object(request, unquote(object_id))
         if application is None:
             raise Http404
+        barrier = self.decision_barrier(request, application, "approve")
         catalog_fields = list(application.entry.fields.all())
         data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
         form = ApproveForm(data, files, application=application, fields=catalog_fields)
@@ -244,7 +257,7 @@ class ApplicationAdmin(DecisionAdmin):
         return self.render_decision(
             request, APPROVE_LABEL, [application], form,
             template="admin/authorizations/application/approve.html",
-            application=application, row_filter=row_filter,
+            application=application, row_filter=row_filter, barrier=barrier,
             between_fieldsets="admin/authorizations/application/_row_filter.html",
             **self._aggregation_context(application, form),
         )  # fmt: skip

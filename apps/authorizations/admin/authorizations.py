@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.accounts.models import User
 from apps.core.admin_decisions import (
@@ -64,6 +65,10 @@ def _authorization_move(
     )
 
 
+_REVOKE_IS_FINAL = gettext_lazy(
+    "A revoked authorization cannot be resumed; the operator must apply again."
+)
+
 AUTHORIZATION_DECISIONS = {
     "suspend": Decision(
         gettext_lazy("Suspend"), "decide", True,
@@ -98,11 +103,39 @@ class AuthorizationAdmin(DecisionAdmin):
     )  # fmt: skip
     readonly_fields = fields
     inlines = [AgreementInline]
+    decision_permissions = {"decide": "authorizations.decide_application"}
     decisions = AUTHORIZATION_DECISIONS
     actions = decision_actions(decisions)
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("authorizations.decide_application")
+
+    def decision_consequences(self, objects: list[Any], decision: str) -> list[str]:
+        if decision != "revoke":
+            return []
+        now = timezone.now()
+        lines = []
+        for authorization in objects:
+            # The operator API's keys limited to this authorization (apps.api, by relation).
+            keys = authorization.api_keys.filter(revoked_at__isnull=True).count()
+            days = max(0, (authorization.valid_until - now).days)
+            lines.append(
+                ngettext(
+                    "%(operator)s loses access to %(entry)s at once, %(days)d days before the "
+                    "authorization would end; %(keys)d API key limited to it stops working.",
+                    "%(operator)s loses access to %(entry)s at once, %(days)d days before the "
+                    "authorization would end; %(keys)d API keys limited to it stop working.",
+                    keys,
+                )
+                % {
+                    "operator": authorization.operator,
+                    "entry": f"{authorization.entry.identifier} {authorization.entry.title}",
+                    "days": days,
+                    "keys": keys,
+                }
+            )
+        lines.append(str(_REVOKE_IS_FINAL))
+        return lines
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Authorization]:
         return super().get_queryset(request).select_related("operator", "entry", "scenario")

@@ -85,6 +85,7 @@ class QualificationAdmin(DecisionAdmin):
         "status", "review_reason", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at",
     )  # fmt: skip
     readonly_fields = fields
+    decision_permissions = {"review": "authorizations.review_qualification"}
     decisions = QUALIFICATION_DECISIONS
     actions = decision_actions(decisions)
     change_list_template = "admin/authorizations/qualification/change_list.html"
