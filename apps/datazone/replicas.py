@@ -24,6 +24,7 @@ import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Model
+from django.utils.connection import ConnectionDoesNotExist
 
 from apps.core.outage import is_database_unavailable
 
@@ -161,5 +162,5 @@ def _recovery_conflict(error: BaseException) -> bool:
 def _forget_connection(error: BaseException) -> None:
     # Never hand this request's broken replica connection to a later read.
     if is_database_unavailable(error):
-        with contextlib.suppress(DatabaseError):
+        with contextlib.suppress(DatabaseError, ConnectionDoesNotExist):
             connections[REPLICA].close()
