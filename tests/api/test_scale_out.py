@@ -28,6 +28,8 @@ from apps.datazone.storage import table_store
 from tests.api.conftest import load_rows, make_rows
 from tests.api.replica import BASE_DIR, Replica, free_port
 from tests.api.test_cache_outage import RedisServer
+from tests.factories import make_entry
+from tests.opendata.conftest import OPEN_FIELDS, load_rows_open, open_rows
 
 pytestmark = [
     pytest.mark.skipif(
@@ -47,15 +49,24 @@ class Server:
         self.base = f"http://127.0.0.1:{port}"
         self.process, self.log = process, log
 
-    def get(self, path: str, key: str) -> tuple[int, dict]:
-        request = urllib.request.Request(  # noqa: S310
-            self.base + path, headers={"Authorization": f"Bearer {key}", "Accept-Language": "en"}
-        )
+    def get(self, path: str, key: str | None = None, body: dict | None = None) -> tuple[int, dict]:
+        """A call of the API (with a key; POSTing ``body`` when given), its status and JSON."""
+        status, content = self.fetch(path, key, body)
+        return status, json.loads(content)
+
+    def fetch(
+        self, path: str, key: str | None = None, body: dict | None = None
+    ) -> tuple[int, bytes]:
+        headers = {"Accept-Language": "en", "Content-Type": "application/json"}
+        if key is not None:
+            headers["Authorization"] = f"Bearer {key}"
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, headers=headers)  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-                return response.status, json.loads(response.read())
+                return response.status, response.read()
         except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read())
+            return error.code, error.read()
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -179,27 +190,50 @@ def test_a_revocation_is_refused_at_once_by_both_servers(servers, api_key, loade
             assert status == 401, body
 
 
-def test_rows_are_read_from_the_replica(servers, pg_replica, api_key, loaded):
+def test_rows_are_read_from_the_replica(
+    servers, pg_replica, api_key, loaded, department, department_member, reviewer, tmp_path
+):
     name = connection.settings_dict["NAME"]
-    version = live_version_of(entry=loaded)
+    open_entry = make_entry(
+        department=department, actor=department_member, status="published", reviewer=reviewer,
+        fields=OPEN_FIELDS, openness="open", title="公共自行车站点",
+    )  # fmt: skip
+    load_rows_open(open_entry, open_rows(), tmp_path)
     path = records(loaded.identifier, page_size="3")
+    verify = f"/api/v1/datasets/{loaded.identifier}/verify/"
+    open_path = f"/api/v1/open/{open_entry.identifier}/records/?page_size=3"
+    download = f"/catalog/{open_entry.identifier}/download.csv"
+
+    def answers(server: Server) -> tuple[str, bool, str, str]:
+        """The first code of a records page, of an open page and of the open download, and
+        whether verify finds the code only the primary has."""
+        status, body = server.get(path, api_key)
+        assert status == 200, body
+        status, found = server.get(verify, api_key, body={"match": {"code": "PRIMARY"}})
+        assert status == 200, found
+        status, open_body = server.get(open_path)
+        assert status == 200, open_body
+        status, csv_file = server.fetch(download)
+        assert status == 200, csv_file
+        first_row = csv_file.decode().splitlines()[1].split(",")[0]
+        return codes(body)[0], found["exists"], codes(open_body)[0], first_row
+
     pg_replica.catch_up(name)
     pg_replica.pause(name)
     try:
-        # A change only the primary has: a server that shows it read the primary.
+        # A change only the primary has: a server that showed it would have read the primary.
         with connection.cursor() as cursor:
-            table = table_store().qualified_name(version.table_name)
-            cursor.execute(f"UPDATE {table} SET code = %s WHERE _row = 1", ["PRIMARY"])  # noqa: S608
+            for entry in (loaded, open_entry):
+                table = table_store().qualified_name(live_version_of(entry=entry).table_name)
+                cursor.execute(f"UPDATE {table} SET code = %s WHERE _row = 1", ["PRIMARY"])  # noqa: S608
         for server in servers:
-            for _ in range(4):
-                status, body = server.get(path, api_key)
-                assert status == 200, body
-                assert codes(body) == ["C001", "C002", "C003"]  # the replica's rows
+            for _ in range(3):
+                assert answers(server) == ("C001", False, "C001", "C001")  # the replica's rows
     finally:
         pg_replica.resume(name)
     pg_replica.catch_up(name)
     for server in servers:
-        assert codes(server.get(path, api_key)[1])[0] == "PRIMARY"  # replayed now
+        assert answers(server) == ("PRIMARY", True, "PRIMARY", "PRIMARY")  # replayed now
 
 
 def test_a_new_version_is_never_served_from_a_lagging_replica(
