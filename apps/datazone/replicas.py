@@ -106,6 +106,17 @@ def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
 
 
+def replica_status() -> tuple[bool, str]:
+    """/readyz: the replica is reported, never required (without it the primary serves)."""
+    try:
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute("SELECT pg_is_in_recovery()")
+            (recovering,) = cursor.fetchone()
+    except DatabaseError:
+        return True, "unreachable (rows are read from the primary)"
+    return True, "ok" if recovering else "not in recovery: a promoted replica?"
+
+
 def has_replayed(version_id: int) -> bool:
     """Whether the replica shows the version complete; raises DatabaseError when unreachable."""
     complete = DataVersion.objects.using(REPLICA).filter(

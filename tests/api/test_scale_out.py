@@ -108,6 +108,8 @@ def servers(
     try:
         for server in started:
             _wait_until_up(server)
+            with urllib.request.urlopen(f"{server.base}/readyz", timeout=10) as answer:  # noqa: S310
+                assert json.loads(answer.read())["checks"]["replica"] == "ok"
         yield started[0], started[1]
     finally:
         for server in started:
