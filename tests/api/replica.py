@@ -91,6 +91,7 @@ class ReplicaStart:
             "PRIMARY_USER": self.user,
             "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
         }
+        self.stopped = False
         self.process = subprocess.Popen(  # noqa: S603
             [str(SCRIPT), "start", str(self.folder / "data"), str(self.port)],
             env=self.environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -104,6 +105,9 @@ class ReplicaStart:
         return Replica(host="127.0.0.1", port=self.port, user=self.user)
 
     def stop(self) -> None:
+        if self.stopped:
+            return
+        self.stopped = True
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
@@ -123,6 +127,12 @@ def start_early() -> None:
         _started.append(ReplicaStart())
 
 
+def stop_started() -> None:
+    """Stop a replica begun for this session, used or not (the session's last word)."""
+    while _started:
+        _started.pop().stop()
+
+
 @pytest.fixture(scope="session")
 def pg_replica(django_db_setup, django_db_blocker) -> Iterator[Replica]:
     """The replica, begun early, ready after the test database exists (so it has replayed its
@@ -134,5 +144,4 @@ def pg_replica(django_db_setup, django_db_blocker) -> Iterator[Replica]:
     try:
         yield start.wait()
     finally:
-        start.stop()
-        _started.clear()
+        stop_started()
