@@ -138,6 +138,23 @@ def database_config(url: str, *, pool: bool, password: str = "") -> dict[str, An
     return config
 
 
+def replica_config(
+    url: str, *, primary: dict[str, Any], pool: bool, password: str = ""
+) -> dict[str, Any]:
+    """DATABASE_REPLICA_URL: a PostgreSQL streaming replica of the (PostgreSQL) primary.
+
+    It is read-only and never migrated; in tests it mirrors the primary's test database, so a
+    test run never tries to create a database on it.
+    """
+    if primary["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL")
+    if not url.startswith(("postgres:", "postgresql:", "pgsql:")):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must start with postgres://")
+    config = database_config(url, pool=pool, password=password)
+    config["TEST"] = {"MIRROR": "default"}
+    return config
+
+
 # Never used under the production profile, which refuses to start without a real key.
 DEV_AUDIT_HMAC_KEY_ID = "dev"
 DEV_AUDIT_HMAC_KEY = b"insecure-development-only-audit-key-never-use-in-production"

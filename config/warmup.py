@@ -30,9 +30,18 @@ def warm_up() -> None:
     if connection.vendor != "postgresql":
         return
     try:
-        pool = getattr(connection, "pool", None)  # PostgreSQL with DATABASE_POOL on
-        if pool is not None:
-            pool.open(wait=True, timeout=POOL_WAIT_SECONDS)
+        _open_pool("default")
         access_cache.start()
     except Exception:  # the server starts anyway; its calls answer 503 while the outage lasts
         logger.warning("warm-up: the database could not be reached at start", exc_info=True)
+    if "replica" in connections:
+        try:
+            _open_pool("replica")
+        except Exception:  # rows are read from the primary until the replica answers
+            logger.warning("warm-up: the replica could not be reached at start", exc_info=True)
+
+
+def _open_pool(alias: str) -> None:
+    pool = getattr(connections[alias], "pool", None)  # PostgreSQL with DATABASE_POOL on
+    if pool is not None:
+        pool.open(wait=True, timeout=POOL_WAIT_SECONDS)

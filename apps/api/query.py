@@ -11,18 +11,26 @@ the non-NULL values in order, then the NULL ones by ``_row`` — so a keyset pos
 row-value comparison and page N costs what page 1 costs (never OFFSET, never COUNT).
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import DataError, OperationalError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DataError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from psycopg import errors as psycopg_errors
 
 from apps.catalog.choices import FieldType
 from apps.datazone.converters import Invalid, converter_for
+from apps.datazone.replicas import read_rows
 from apps.datazone.selectors import LiveTable
 from apps.datazone.storage import ROW_COLUMN, Column
 
@@ -257,10 +265,12 @@ def _segments(ordering: Ordering, position: Position | None) -> list[tuple[list[
     return [*segments, (nulls, f"{row} {direction}")] if nullable else segments
 
 
-def run_page(statements: Sequence[Statement], limit: int) -> list[tuple[Any, ...]]:
+def run_page(
+    statements: Sequence[Statement], limit: int, *, using: str = DEFAULT_DB_ALIAS
+) -> list[tuple[Any, ...]]:
     """Rows of a page, up to ``limit`` (callers pass page size + 1 to learn if more follow)."""
     rows: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         for statement in statements:
             if len(rows) >= limit:
                 break
@@ -316,8 +326,8 @@ def _metric_sql(metric: Metric) -> str:
     return f"{metric.function}({quote(metric.column.name)})"
 
 
-def run_statement(statement: Statement) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
+def run_statement(statement: Statement, *, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
+    with connections[using].cursor() as cursor:
         cursor.execute(statement.sql, statement.params)
         return cursor.fetchall()
 
@@ -346,7 +356,7 @@ class QueryValueError(Exception):
 
 
 @contextmanager
-def guarded(*, slow: bool) -> Iterator[None]:
+def guarded(*, slow: bool, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Run the statements of one call so that nothing a client asks can fail as a server error.
 
     ``slow``: the statements may scan a whole table (aggregates, filters or orderings on
@@ -354,12 +364,14 @@ def guarded(*, slow: bool) -> Iterator[None]:
     transaction. Inside an outer transaction (tests, ATOMIC_REQUESTS) a savepoint keeps a refused
     statement from breaking it, so the usage record can still be written.
     """
-    timeout = slow and connection.vendor == "postgresql"
-    wrapper = transaction.atomic() if timeout or connection.in_atomic_block else nullcontext()
+    database = connections[using]
+    timeout = slow and database.vendor == "postgresql"
+    atomic = timeout or database.in_atomic_block
+    wrapper = transaction.atomic(using=using) if atomic else nullcontext()
     try:
         with wrapper:
             if timeout:
-                with connection.cursor() as cursor:
+                with database.cursor() as cursor:
                     cursor.execute(f"SET LOCAL statement_timeout = {int(STATEMENT_TIMEOUT_MS)}")
             yield
     except OperationalError as error:
@@ -368,3 +380,14 @@ def guarded(*, slow: bool) -> Iterator[None]:
         raise
     except DataError as error:
         raise QueryValueError(str(error)) from None
+
+
+def run_rows[T](table: LiveTable, read: Callable[[str], T], *, slow: bool) -> T:
+    """``read(alias)`` guarded, on the database that serves the live table's rows: a replica
+    that has replayed its version, else the primary (apps/datazone/replicas.py)."""
+
+    def attempt(using: str) -> T:
+        with guarded(slow=slow, using=using):
+            return read(using)
+
+    return read_rows(version=table.version, read=attempt)

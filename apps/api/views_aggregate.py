@@ -69,7 +69,9 @@ class DatasetAggregateApi(DataApiView):
             grant.table, group_by=group_by, metrics=metrics, conditions=conditions,
             min_group=min_group, max_groups=MAX_GROUPS,
         )  # fmt: skip
-        rows = self.run(lambda: query.run_statement(statement), slow=True)
+        rows = self.run(
+            grant.table, lambda using: query.run_statement(statement, using=using), slow=True
+        )
         services.count_call(authorization=grant.authorization)
         return Response(_aggregate_body(group_by, metrics, rows, min_group))
 

@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.api_errors import ApiError
-from apps.datazone.selectors import entries_with_live_data
+from apps.datazone.selectors import LiveTable, entries_with_live_data
 
 from . import query
 from .access import Grant, grant_for, require_qualified
@@ -67,10 +67,10 @@ class DataApiView(OperatorApiView):
             raise scope_unavailable()
         return grant
 
-    def run(self, statements: Callable[[], Any], *, slow: bool) -> Any:
+    def run(self, table: LiveTable, read: Callable[[str], Any], *, slow: bool) -> Any:
+        """``read(alias)`` on the database that serves the table's rows (query.run_rows)."""
         try:
-            with query.guarded(slow=slow):
-                return statements()
+            return query.run_rows(table, read, slow=slow)
         except query.QueryTimeout:
             raise ApiError(
                 "query_timeout",

@@ -89,7 +89,9 @@ class DatasetRecordsApi(DataApiView):
             position=spec.position, limit=limit + 1,
         )  # fmt: skip
         slow = is_slow(conditions, spec.ordering.column)
-        return self.run(lambda: query.run_page(statements, limit + 1), slow=slow)
+        return self.run(
+            grant.table, lambda using: query.run_page(statements, limit + 1, using=using), slow=slow
+        )
 
 
 def _next_url(request: Request, token: str) -> str:

@@ -46,7 +46,11 @@ class DatasetVerifyApi(DataApiView):
         match = match_conditions(grant, data.validated_data["match"])
         conditions = row_filter(grant) + match
         statement = query.verify_statement(grant.table, conditions=conditions, cap=VERIFY_COUNT_CAP)
-        rows = self.run(lambda: query.run_statement(statement), slow=is_slow(match))
+        rows = self.run(
+            grant.table,
+            lambda using: query.run_statement(statement, using=using),
+            slow=is_slow(match),
+        )
         services.count_call(authorization=grant.authorization)
         count = int(rows[0][0])
         return Response(

@@ -15,6 +15,9 @@ class DatazoneConfig(AppConfig):
         work_queues_register()
         from apps.core.health import readiness_check
 
+        from .replicas import replica_configured, replica_status
         from .services import worker_alive
 
         readiness_check("worker")(worker_alive)
+        if replica_configured():
+            readiness_check("replica")(replica_status)

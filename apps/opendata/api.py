@@ -8,6 +8,7 @@ row filter, no quota. Only an open entry with live data answers; anything else i
 call is recorded after the response has gone (services.open_data_use_record).
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -41,6 +42,7 @@ from apps.api.serializers import (
 from apps.api.views_data import ErrorsAsJsonNegotiation
 from apps.catalog.api import DepartmentSerializer
 from apps.core.api_errors import ApiError, not_found
+from apps.datazone.selectors import LiveTable
 
 from . import selectors, services
 from .models import UseFormat
@@ -173,7 +175,8 @@ class OpenRecordsApi(OpenApiView):
             ordering=spec.ordering, position=spec.position, limit=spec.page_size + 1,
         )  # fmt: skip
         rows = _run(
-            lambda: query.run_page(statements, spec.page_size + 1),
+            scope.table,
+            lambda using: query.run_page(statements, spec.page_size + 1, using=using),
             slow=is_slow(spec.conditions, spec.ordering.column),
         )
         page = rows[: spec.page_size]
@@ -193,11 +196,12 @@ class OpenRecordsApi(OpenApiView):
         return Response(body)
 
 
-def _run(statements: Any, *, slow: bool) -> list[tuple[Any, ...]]:
+def _run(
+    table: LiveTable, read: Callable[[str], list[tuple[Any, ...]]], *, slow: bool
+) -> list[tuple[Any, ...]]:
+    """``read(alias)`` on the database that serves the table's rows (query.run_rows)."""
     try:
-        with query.guarded(slow=slow):
-            rows: list[tuple[Any, ...]] = statements()
-            return rows
+        return query.run_rows(table, read, slow=slow)
     except query.QueryTimeout:
         raise ApiError(
             "query_timeout",

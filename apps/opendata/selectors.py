@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -25,6 +25,7 @@ from apps.catalog.choices import Openness, Status
 from apps.catalog.models import CatalogEntry
 from apps.catalog.selectors import catalog_entries_public
 from apps.core import exports
+from apps.datazone.replicas import read_rows, rows_database
 from apps.datazone.selectors import LiveTable, live_table_for
 from apps.datazone.storage import ROW_COLUMN, Column
 
@@ -79,9 +80,14 @@ def _rows_sql(table: LiveTable, columns: Sequence[Column], limit: int | None) ->
 
 
 def open_rows_preview(*, scope: Scope) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(_rows_sql(scope.table, scope.table.columns, PREVIEW_ROWS))
-        return cursor.fetchall()
+    statement = _rows_sql(scope.table, scope.table.columns, PREVIEW_ROWS)
+
+    def read(using: str) -> list[tuple[Any, ...]]:
+        with connections[using].cursor() as cursor:
+            cursor.execute(statement)
+            return cursor.fetchall()
+
+    return read_rows(version=scope.table.version, read=read)
 
 
 def open_rows_stream(*, scope: Scope) -> Iterator[tuple[Any, ...]]:
@@ -91,10 +97,12 @@ def open_rows_stream(*, scope: Scope) -> Iterator[tuple[Any, ...]]:
     rows are in a table of its own, which never changes once loaded, and the cursor reads it
     from one snapshot, so a newer version going live meanwhile never mixes into the file.
     Closing the generator (the client went away and the server closed the response) leaves
-    the transaction, which closes the cursor and stops the query on the server.
+    the transaction, which closes the cursor and stops the query on the server. Read from the
+    replica once it has replayed the version (apps/datazone/replicas.py).
     """
     statement = _rows_sql(scope.table, scope.table.columns, None)
-    with transaction.atomic(), connection.chunked_cursor() as cursor:
+    using = rows_database(version=scope.table.version)
+    with transaction.atomic(using=using), connections[using].chunked_cursor() as cursor:
         cursor.execute(statement)
         while rows := cursor.fetchmany(FETCH_ROWS):
             yield from rows
@@ -111,10 +119,12 @@ class CsvCopy:
     ``count`` is the rows handed on so far (PostgreSQL sends each line of a COPY as one
     message, so they are counted exactly, the header aside). As with ``open_rows_stream``, one
     statement reads the version's own table from one snapshot, and closing the stream (the
-    client went away) cancels the COPY on the server and leaves the transaction."""
+    client went away) cancels the COPY on the server and leaves the transaction. Read from the
+    replica once it has replayed the version (apps/datazone/replicas.py)."""
 
     def __init__(self, scope: Scope) -> None:
         self.statement = values.csv_copy_statement(scope.table.sql_name, scope.table.columns)
+        self.using = rows_database(version=scope.table.version)
         self.count = 0
         self._chunks = self._copy()
 
@@ -127,7 +137,7 @@ class CsvCopy:
     def _copy(self) -> Generator[bytes]:
         size = values.CHUNK_BYTES
         buffer, lines, header = bytearray(BOM), 0, 1
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
             cursor.execute(values.DATE_STYLE)
             # psycopg's own cursor: Django's wrapper has no copy(). psycopg starts the COPY and,
             # should the stream be closed early, cancels it on the server and drains it.

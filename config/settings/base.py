@@ -18,6 +18,7 @@ from config.env import (
     env_int,
     env_list,
     env_str,
+    replica_config,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -126,6 +127,20 @@ DATABASES = {
         password=env_str("DATABASE_PASSWORD"),
     )
 }
+# A PostgreSQL streaming replica (README "Scaling out"): the rows of live versions that the
+# operator API and the open data read are served from it once it has replayed them, waiting at
+# most DATABASE_REPLICA_WAIT_MS for a new version before reading it from the primary. Every
+# model, so every access check, quota, usage record and write, stays on the primary.
+_replica_url = env_str("DATABASE_REPLICA_URL")
+if _replica_url:
+    DATABASES["replica"] = replica_config(
+        _replica_url,
+        primary=DATABASES["default"],
+        pool=env_bool("DATABASE_POOL", True),
+        password=env_str("DATABASE_REPLICA_PASSWORD"),
+    )
+DATABASE_ROUTERS = ["apps.datazone.replicas.PrimaryReplicaRouter"]
+DATABASE_REPLICA_WAIT_MS = env_int("DATABASE_REPLICA_WAIT_MS", 200, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is a helper, not a single point of failure (apps/core/cache.py): while it cannot be

@@ -21,8 +21,20 @@ from apps.api import services as api_services
 from apps.authorizations import services
 from apps.authorizations.models import Authorization
 from apps.datazone import services as datazone_services
+from tests.api.replica import pg_replica, start_early, stop_started  # noqa: F401 - scale-out
 from tests.authorizations.conftest import AGREEMENT, qualify, scope
 from tests.factories import OperatorFactory, UserFactory, make_entry
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """pg_basebackup copies the whole cluster: begin it while the test database is made."""
+    if any("pg_replica" in getattr(item, "fixturenames", ()) for item in session.items):
+        start_early()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    stop_started()  # also when no test got as far as the replica (a failure with -x, say)
+
 
 FIELDS = [
     {"name": "code", "label": "编码", "data_type": "string", "nullable": False, "filterable": True},
