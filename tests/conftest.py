@@ -16,6 +16,26 @@ from tests.factories import BureauFactory, DepartmentFactory, OperatorFactory, U
 PASSWORD = "pw-for-tests-1"
 
 
+def pytest_collection_modifyitems(config, items):
+    """A transactional test must restore the migrations' rows (serialized_rollback=True).
+
+    Without it, its teardown flush re-creates content types through post_migrate, and the next
+    test that does restore them fails on a duplicate key, far from the test at fault.
+    """
+    offenders = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+            {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        )
+        if transactional and not (marker is not None and marker.kwargs.get("serialized_rollback")):
+            offenders.append(item.nodeid)
+    if offenders:
+        raise pytest.UsageError(
+            "transactional tests without serialized_rollback=True:\n  " + "\n  ".join(offenders)
+        )
+
+
 @pytest.fixture(autouse=True)
 def _default_language(settings):
     """Every test starts in the site's default language (zh-hans), whatever the test before it

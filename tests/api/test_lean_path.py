@@ -114,7 +114,7 @@ def test_rows_are_written_exactly_as_the_formatters_write_them():
         RowsJSONRenderer().render({"unexpected": object()})
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_server_starts_listening_and_opens_its_pool_before_its_first_call(settings):
     settings.API_ACCESS_CACHE = True
     access_cache.stop()

@@ -5,7 +5,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_existing_entries_get_distinct_uuids(department):
     executor = MigrationExecutor(connection)
     before = [("catalog", "0007_field_tags")]

@@ -15,11 +15,14 @@ from django.utils import timezone
 from apps.catalog.models import CatalogEntry
 from tests.factories import bulk_published_entries
 
+# The live server needs committed rows; serialized_rollback puts the migrations' rows back after.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 MANY = 230
 
 
 @pytest.fixture
-def many(transactional_db, catalog, department):
+def many(catalog, department):
     """Enough published entries for several pages of 100, plus the small catalog's."""
     bulk_published_entries(department=department, count=MANY)
     return CatalogEntry.objects.published()
