@@ -12,8 +12,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_filter = ("status", "digest")
     search_fields = ("idempotency_key",)
     readonly_fields = (
-        "notification", "idempotency_key", "status", "digest", "due_at", "attempts",
-        "last_error", "sent_at",
+        "notification", "address", "kind", "params", "url", "language", "idempotency_key",
+        "status", "digest", "due_at", "attempts", "last_error", "sent_at",
     )  # fmt: skip
 
     def has_add_permission(self, request: HttpRequest) -> bool:

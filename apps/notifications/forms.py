@@ -50,5 +50,7 @@ class PreferencesForm(forms.Form):
 
 
 def audiences_of(role: str) -> set[str]:
-    """The kinds a user of this role can receive: their organisation's, and security."""
-    return {role, Audience.SECURITY} if role in Audience.values else {Audience.SECURITY}
+    """The kinds a user of this role can receive: their organisation's, security, and the
+    outcome of an objection (anyone may object to a registration)."""
+    common: set[str] = {Audience.SECURITY, Audience.PUBLIC}
+    return {role, *common} if role in Audience.values else common

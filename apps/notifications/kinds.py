@@ -26,6 +26,12 @@ class Kind(models.TextChoices):
     )
     UPLOAD_LOADED = "upload_loaded", _("Upload loaded")
     UPLOAD_REFUSED = "upload_refused", _("Upload refused")
+    REGISTRATION_INCOMPLETE = "registration_incomplete", _("Registration materials incomplete")
+    REGISTRATION_ACCEPTED = "registration_accepted", _("Registration accepted for review")
+    REGISTRATION_IN_NOTICE = "registration_in_notice", _("Registration in public notice")
+    REGISTRATION_OBJECTED = "registration_objected", _("Registration paused by an objection")
+    REGISTRATION_REGISTERED = "registration_registered", _("Registered")
+    REGISTRATION_REFUSED = "registration_refused", _("Registration refused")
     # Operators
     QUALIFICATION_APPROVED = "qualification_approved", _("Qualification approved")
     QUALIFICATION_REJECTED = "qualification_rejected", _("Qualification rejected")
@@ -47,7 +53,11 @@ class Kind(models.TextChoices):
     APPLICATION_TO_RECOMMEND = "application_to_recommend", _("Application awaiting recommendation")
     APPLICATION_TO_DECIDE = "application_to_decide", _("Application awaiting decision")
     REVENUE_REPORT_SUBMITTED = "revenue_report_submitted", _("Revenue report submitted")
+    REGISTRATION_SUBMITTED = "registration_submitted", _("Registration application submitted")
+    OBJECTION_FILED = "objection_filed", _("Objection to a registration filed")
     OVERDUE = "overdue", _("Waiting too long")
+    # Whoever objected to a registration, with or without an account
+    OBJECTION_DECIDED = "objection_decided", _("Objection decided")
     # Security messages: always sent, by email too
     API_KEY_CREATED = "api_key_created", _("API key created")
     TWO_FACTOR_CHANGED = "two_factor_changed", _("Two-factor authentication changed")
@@ -56,6 +66,7 @@ class Kind(models.TextChoices):
 
 class Audience(models.TextChoices):
     DEPARTMENT = "department", _("Department")
+    PUBLIC = "public", _("Objector")
     OPERATOR = "operator", _("Operator")
     BUREAU = "bureau", _("Bureau")
     SECURITY = "security", _("Security")
@@ -104,6 +115,36 @@ SPECS: dict[str, KindSpec] = {
         Audience.DEPARTMENT,
         _("Version %(version)s of %(identifier)s was refused"),
         _("The upload of “%(title)s” was refused with %(errors)s errors."),
+    ),
+    Kind.REGISTRATION_INCOMPLETE: KindSpec(
+        Audience.DEPARTMENT,
+        _("Registration application #%(number)s needs more materials"),
+        _("The registration of “%(title)s” (%(identifier)s) is incomplete: %(reason)s"),
+    ),
+    Kind.REGISTRATION_ACCEPTED: KindSpec(
+        Audience.DEPARTMENT,
+        _("Registration application #%(number)s was accepted"),
+        _("The registration of “%(title)s” (%(identifier)s) is in formal review."),
+    ),
+    Kind.REGISTRATION_IN_NOTICE: KindSpec(
+        Audience.DEPARTMENT,
+        _("Registration application #%(number)s is in public notice"),
+        _("The registration of “%(title)s” (%(identifier)s) is publicly noticed until %(until)s."),
+    ),
+    Kind.REGISTRATION_OBJECTED: KindSpec(
+        Audience.DEPARTMENT,
+        _("Registration application #%(number)s is paused by an objection"),
+        _("An objection to the registration of “%(title)s” (%(identifier)s) awaits the bureau."),
+    ),
+    Kind.REGISTRATION_REGISTERED: KindSpec(
+        Audience.DEPARTMENT,
+        _("“%(title)s” is registered: %(code)s"),
+        _("Registration %(code)s of %(identifier)s is valid until %(valid_until)s."),
+    ),
+    Kind.REGISTRATION_REFUSED: KindSpec(
+        Audience.DEPARTMENT,
+        _("Registration application #%(number)s was refused"),
+        _("The registration of “%(title)s” (%(identifier)s) was refused. Reason: %(reason)s"),
     ),
     Kind.QUALIFICATION_APPROVED: KindSpec(
         Audience.OPERATOR,
@@ -204,6 +245,25 @@ SPECS: dict[str, KindSpec] = {
         _("Revenue report for %(period)s awaits verification"),
         _("%(operator)s reported the revenue of authorization #%(number)s."),
         digest_by_default=True,
+    ),
+    Kind.REGISTRATION_SUBMITTED: KindSpec(
+        Audience.BUREAU,
+        _("Registration application #%(number)s awaits acceptance"),
+        _("%(department)s applies to register “%(title)s” (%(identifier)s)."),
+        digest_by_default=True,
+    ),
+    Kind.OBJECTION_FILED: KindSpec(
+        Audience.BUREAU,
+        _("An objection to registration application #%(number)s awaits your decision"),
+        _("The registration of “%(title)s” (%(identifier)s) is paused until it is decided."),
+    ),
+    Kind.OBJECTION_DECIDED: KindSpec(
+        Audience.PUBLIC,
+        _("Your objection to registration application #%(number)s was %(outcome)s"),
+        _(
+            "Your objection to the registration of “%(title)s” (%(identifier)s) was "
+            "%(outcome)s. Reason: %(reason)s"
+        ),
     ),
     Kind.OVERDUE: KindSpec(
         Audience.BUREAU,

@@ -19,6 +19,10 @@ WORDS: dict[str, dict[str, Any]] = {
         "recovery_codes": _("new recovery codes were made"),
         "recovery_code_used": _("a recovery code was used to log in"),
     },
+    "outcome": {
+        "upheld": _("upheld"),
+        "dismissed": _("dismissed"),
+    },
 }
 
 

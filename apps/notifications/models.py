@@ -61,11 +61,25 @@ class OutboxStatus(models.TextChoices):
 
 class OutboxMessage(models.Model):
     """The email copy of a notification, written in the business transaction and delivered
-    afterwards by ``send_notifications`` (retried with backoff until the mail server takes it)."""
+    afterwards by ``send_notifications`` (retried with backoff until the mail server takes it).
+
+    A person without an account (someone who objected to a registration by name and address)
+    is told by an address-only message: no notification row, the event's kind, facts, link and
+    language kept on the message itself."""
 
     notification = models.OneToOneField(
-        Notification, verbose_name=_("notification"), on_delete=models.CASCADE, related_name="email"
+        Notification,
+        verbose_name=_("notification"),
+        on_delete=models.CASCADE,
+        related_name="email",
+        null=True,
+        blank=True,
     )
+    address = models.EmailField(_("email address"), blank=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices, blank=True)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
     # One message per event and recipient, whatever happens: also the mail's Message-ID.
     idempotency_key = models.CharField(_("idempotency key"), max_length=250, unique=True)
     status = models.CharField(
@@ -86,6 +100,12 @@ class OutboxMessage(models.Model):
                 fields=["due_at"],
                 condition=Q(status="pending"),
                 name="outbox_pending_due",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(notification__isnull=False) | ~Q(address=""),
+                name="outbox_has_a_recipient",
             )
         ]
 

@@ -132,6 +132,41 @@ def notification_send(
     return written
 
 
+def notification_send_to_address(
+    *,
+    kind: Kind | str,
+    address: str,
+    language: str = "",
+    url: str = "",
+    params: Mapping[str, Any] | None = None,
+    event_key: str,
+    now: datetime | None = None,
+) -> OutboxMessage | None:
+    """Tell someone who has no account, by email only (an objector who gave an address).
+
+    Written in the caller's transaction like ``notification_send``, delivered by the same sender
+    with the same retries, and once per (event, address): ``event_key`` names the event.
+    Returns the message written now, or None (no address, or already told)."""
+    address = address.strip()
+    if not address:
+        return None
+    now = now or timezone.now()
+    kind = Kind(kind)
+    key = f"{event_key}/{hashlib.sha256(address.lower().encode()).hexdigest()[:16]}"
+    message, created = OutboxMessage.objects.get_or_create(
+        idempotency_key=key,
+        defaults={
+            "address": address,
+            "kind": kind,
+            "params": {name: str(value) for name, value in (params or {}).items()},
+            "url": url,
+            "language": language if language in dict(settings.LANGUAGES) else "",
+            "due_at": now,
+        },
+    )
+    return message if created else None
+
+
 def notifications_mark_read(
     *, user: User, notification_ids: Iterable[int] | None = None, now: datetime | None = None
 ) -> int:
@@ -191,17 +226,32 @@ def message_id_for(key: str) -> str:
     return f"<{digest}@{settings.NOTIFICATION_MESSAGE_ID_DOMAIN}>"
 
 
+def _told(message: OutboxMessage) -> Notification:
+    """The notification a message carries; an address-only message's is made from its fields
+    (never saved: its reader has no account to keep it in)."""
+    if message.notification is not None:
+        return message.notification
+    return Notification(
+        kind=message.kind, params=message.params, url=message.url, created_at=message.due_at
+    )
+
+
 def _mail(messages: list[OutboxMessage], *, digest: bool, key: str) -> EmailMultiAlternatives:
-    recipient = messages[0].notification.recipient
+    first = messages[0]
+    if first.notification is not None:
+        recipient = first.notification.recipient
+        address, language = recipient.email, language_of(user=recipient)
+    else:
+        address, language = first.address, first.language
     content = email_for(
-        [message.notification for message in messages],
-        language=language_of(user=recipient) or settings.LANGUAGE_CODE,
+        [_told(message) for message in messages],
+        language=language or settings.LANGUAGE_CODE,
         digest=digest,
     )
     mail = EmailMultiAlternatives(
         subject=content.subject,
         body=content.text,
-        to=[recipient.email],
+        to=[address],
         # The idempotency key as Message-ID: a copy sent again after a crash between the mail
         # server's acceptance and our commit is recognisable as the same message.
         headers={"Message-ID": message_id_for(key)},
@@ -288,4 +338,8 @@ def notifications_purge(*, now: datetime | None = None) -> int:
         email__status=OutboxStatus.PENDING
     )
     _total, by_model = old.delete()
+    # Address-only messages have no notification to go with: they go once delivered and old.
+    OutboxMessage.objects.filter(
+        notification__isnull=True, status=OutboxStatus.SENT, sent_at__lt=cutoff
+    ).delete()
     return by_model.get(Notification._meta.label, 0)

@@ -288,6 +288,8 @@ class Objection(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     contact = models.CharField(_("contact (telephone or email)"), max_length=200)
     email = models.EmailField(_("email for the outcome"), blank=True)
+    # The language the objection was filed in: the outcome is written back in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     reasons = models.TextField(_("reasons"))
     evidence = models.FileField(_("evidence"), upload_to="registration/objections/", blank=True)
     user = models.ForeignKey(

@@ -11,9 +11,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -23,7 +23,7 @@ from apps.catalog.models import CatalogEntry
 from apps.core.errors import IllegalTransition, NotAllowed
 from apps.core.history import history_attribute
 
-from . import calendar, clock
+from . import calendar, clock, notify
 from .choices import (
     ACCEPTANCE_DAYS,
     CODE_LETTERS,
@@ -82,6 +82,7 @@ def _move(
     application.status = to_status
     history_attribute(application, user=actor, reason=reason or ApplicationStatus(to_status).label)
     application.save()
+    notify.application_moved(application=application, reason=reason)
     return application
 
 
@@ -191,6 +192,7 @@ def registration_apply(
             _("An application of this kind is already open."), code="duplicate"
         ) from None
     _add_materials(application, actor, documents)
+    notify.application_moved(application=application)
     return application
 
 
@@ -353,6 +355,7 @@ def registration_conclude(
     )  # fmt: skip
     history_attribute(registration, user=actor, reason=_("registered"))
     registration.save()
+    notify.registered(registration=registration)
     application.due_on = None
     application.save(update_fields=["due_on"])
     return application
@@ -406,7 +409,7 @@ def objection_file(
         filed_on=today, name=str(data.get("name", "")).strip(),
         organisation=str(data.get("organisation", "")).strip(),
         contact=str(data.get("contact", "")).strip(), email=str(data.get("email", "")).strip(),
-        reasons=str(data.get("reasons", "")).strip(),
+        reasons=str(data.get("reasons", "")).strip(), language=translation.get_language() or "",
     )  # fmt: skip
     if evidence is not None:
         objection.evidence = evidence
@@ -417,6 +420,7 @@ def objection_file(
         application.paused_on = today
         application.due_on = None
         _move(application, objection.user, ApplicationStatus.OBJECTED, _("objection filed"))
+    notify.objection_filed(objection=objection)
     return objection
 
 
@@ -428,21 +432,8 @@ def _decide_objection(objection: Objection, actor: User, status: str, reason: st
     objection.status, objection.decision_reason = status, _reason(reason)
     history_attribute(objection, user=actor, reason=objection.decision_reason)
     objection.save(update_fields=["status", "decision_reason"])
-    if objection.email:
-        transaction.on_commit(lambda: _tell_objector(objection))
+    notify.objection_decided(objection=objection)
     return objection
-
-
-def _tell_objector(objection: Objection) -> None:
-    application = objection.application
-    send_mail(
-        subject=_("Your objection to registration application #%(number)s")
-        % {"number": application.pk},
-        message=_("Your objection was %(outcome)s: %(reason)s")
-        % {"outcome": objection.get_status_display(), "reason": objection.decision_reason},
-        from_email=None,
-        recipient_list=[objection.email],
-    )
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from tests.authorizations.conftest import (  # noqa: F401 - fixtures shared with
     scenario,
 )
 from tests.factories import make_entry
+from tests.notifications.conftest import smtp_server  # noqa: F401 - fixture
 
 # A Monday with no holiday near it: deadlines from here are plain weekdays.
 MONDAY = date(2026, 6, 1)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from apps.audit.models import AuditEvent, EventKind
 from apps.core.errors import IllegalTransition, NotAllowed
+from apps.notifications.services import outbox_deliver
 from apps.registration import services
 from apps.registration.choices import ApplicationStatus, Kind, ObjectionStatus, RegistrationStatus
 from apps.registration.models import Registration
@@ -163,7 +164,7 @@ def test_only_bureau_deciders_decide(entry, department_member, auditor, today):
 
 
 def test_an_objection_pauses_and_a_dismissal_resumes_the_notice(
-    entry, department_member, reviewer, today, mailoutbox, django_capture_on_commit_callbacks
+    entry, department_member, reviewer, today, mailoutbox
 ):
     application = to_notice(apply(entry, department_member), reviewer)
     today.set(date(2026, 6, 3))  # two working days of the notice have run
@@ -173,8 +174,9 @@ def test_an_objection_pauses_and_a_dismissal_resumes_the_notice(
     with pytest.raises(IllegalTransition):
         services.registration_conclude(application=application, actor=reviewer)
     today.set(date(2026, 6, 8))
-    with django_capture_on_commit_callbacks(execute=True):
-        services.objection_dismiss(objection=objection, actor=reviewer, reason="摘要与目录一致。")
+    services.objection_dismiss(objection=objection, actor=reviewer, reason="摘要与目录一致。")
+    assert mailoutbox == []  # the outcome leaves through the outbox, after the decision commits
+    outbox_deliver()
     application.refresh_from_db()
     objection.refresh_from_db()
     assert objection.status == ObjectionStatus.DISMISSED
