@@ -59,9 +59,12 @@ WORDS = [
 
 
 def ensure_database() -> None:
-    with psycopg.connect(DSN.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'portal_bench'").fetchone():
-            conn.execute("CREATE DATABASE portal_bench")
+    from psycopg import sql
+
+    server, name = DSN.rsplit("/", 1)
+    with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def fill(entries: int) -> None:

@@ -5,6 +5,7 @@ everywhere (the page shows the error, the API answers 400 naming the parameter).
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import cast
 
 import django_filters
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.organisations.models import Department
 
 from .choices import Grade, Openness, Sector
-from .models import CatalogEntry, CatalogEntryQuerySet
+from .models import CatalogEntry, CatalogEntryQuerySet, search_departments
 
 # Long enough for any title; short enough that a query cannot grow into thousands of bigrams.
 SEARCH_MAX_LENGTH = 100
@@ -60,7 +61,12 @@ class CatalogEntryFilter(django_filters.FilterSet):
     def filter_search(
         self, queryset: CatalogEntryQuerySet, name: str, value: str
     ) -> CatalogEntryQuerySet:
-        return queryset.search(value)
+        return queryset.search(value, departments=self._search_departments)
+
+    @cached_property
+    def _search_departments(self) -> list[tuple[int, str]]:
+        # Read once: the facets apply the search again, once per facet.
+        return search_departments()
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,7 @@ class Facet:
 
 
 FACET_CHOICES = {"sector": Sector, "grade": Grade, "openness": Openness}
+FACET_NAMES = ("department", *FACET_CHOICES)
 
 
 def _queryset_without(filterset: CatalogEntryFilter, facet: str) -> CatalogEntryQuerySet:
@@ -91,6 +98,11 @@ def _queryset_without(filterset: CatalogEntryFilter, facet: str) -> CatalogEntry
             # A filter gives back the queryset it was given, narrowed (typed as any queryset).
             queryset = cast(CatalogEntryQuerySet, filterset.filters[name].filter(queryset, value))
     return queryset
+
+
+# Per facet, each value with its count: (value, department name or "" for a choice, count).
+# Plain values, so they can be cached whatever the language the labels are shown in.
+FacetCounts = dict[str, list[tuple[str, str, int]]]
 
 
 def _department_counts(queryset: CatalogEntryQuerySet) -> list[tuple[str, str, int]]:
@@ -104,8 +116,7 @@ def _department_counts(queryset: CatalogEntryQuerySet) -> list[tuple[str, str, i
 
 def _choice_counts(queryset: CatalogEntryQuerySet, facet: str) -> list[tuple[str, str, int]]:
     rows = queryset.values(facet).annotate(count=Count("pk")).order_by(facet)
-    labels = dict(FACET_CHOICES[facet].choices)
-    return [(row[facet], str(labels.get(row[facet], row[facet])), row["count"]) for row in rows]
+    return [(row[facet], "", row["count"]) for row in rows]
 
 
 def _selected(filterset: CatalogEntryFilter, name: str) -> str | None:
@@ -115,26 +126,49 @@ def _selected(filterset: CatalogEntryFilter, name: str) -> str | None:
     return value or None
 
 
-def _facet(filterset: CatalogEntryFilter, name: str) -> Facet:
-    queryset = _queryset_without(filterset, name)
-    counts = (
-        _department_counts(queryset) if name == "department" else _choice_counts(queryset, name)
-    )
+def _facet(filterset: CatalogEntryFilter, name: str, counts: FacetCounts) -> Facet:
+    labels = dict(FACET_CHOICES[name].choices) if name in FACET_CHOICES else {}
     current = _selected(filterset, name)
     values = [
         FacetValue(
             value=value,
-            label=label,
+            label=department_name or str(labels.get(value, value)),
             count=count,
             selected=value == current,
             params={name: None if value == current else value, "page": None},
         )
-        for value, label, count in counts
+        for value, department_name, count in counts[name]
     ]
     return Facet(name=name, label=str(filterset.filters[name].label), values=values)
 
 
-def catalog_facets(*, filterset: CatalogEntryFilter) -> list[Facet]:
+def catalog_filters_key(*, filterset: CatalogEntryFilter) -> tuple[tuple[str, object], ...]:
+    """The valid filters, as plain values: what the page's counts depend on."""
+    filterset.is_valid()
+    return tuple(
+        (name, _selected(filterset, name) if name in FACET_NAMES else value)
+        for name, value in sorted(filterset.form.cleaned_data.items())
+    )
+
+
+def catalog_facet_counts(*, filterset: CatalogEntryFilter) -> FacetCounts:
     """Counts per department, sector, grade and openness: one aggregate query per facet."""
     filterset.is_valid()
-    return [_facet(filterset, name) for name in ("department", *FACET_CHOICES)]
+    return {
+        name: (
+            _department_counts(_queryset_without(filterset, name))
+            if name == "department"
+            else _choice_counts(_queryset_without(filterset, name), name)
+        )
+        for name in FACET_NAMES
+    }
+
+
+def catalog_facets(
+    *, filterset: CatalogEntryFilter, counts: FacetCounts | None = None
+) -> list[Facet]:
+    """The facets with their values' labels in the current language; counted now unless the
+    ``counts`` are given (catalog_facet_counts)."""
+    if counts is None:
+        counts = catalog_facet_counts(filterset=filterset)
+    return [_facet(filterset, name, counts) for name in FACET_NAMES]
