@@ -25,6 +25,7 @@ from .choices import (
     UpdateFrequency,
     validate_field_tags,
 )
+from .listing_cache import catalog_listing_cached
 
 # A column name that is safe in PostgreSQL and SQLite without quoting surprises: the data zone
 # creates real tables from these (../shared/library-notes.md §5: identifiers ≤ 63 bytes).
@@ -69,8 +70,11 @@ def search_departments() -> list[tuple[int, str]]:
 
     The departments are few: matching their names in Python, not in a join, leaves PostgreSQL an
     index for each alternative of a search (the text's GIN index, department, sector), where an
-    OR across the join made it read every entry."""
-    return list(Department.objects.values_list("pk", "name"))
+    OR across the join made it read every entry. Kept with the catalog page's cache, which a
+    saved department renews."""
+    return catalog_listing_cached(
+        "departments", (), lambda: list(Department.objects.values_list("pk", "name"))
+    )
 
 
 SEARCH_VECTOR_RANK = (

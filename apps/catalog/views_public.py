@@ -72,7 +72,7 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
     counts, total = catalog_listing_cached(
         "counts",
         catalog_filters_key(filterset=filterset),
-        lambda: (catalog_facet_counts(filterset=filterset), entries.count()),
+        lambda: catalog_facet_counts(filterset=filterset),
     )
     paginator = Paginator(_sorted(entries, sort, query), PAGE_SIZE)
     paginator.count = total  # counted with the facets, and cached with them
