@@ -45,13 +45,16 @@ def catalog_listing_generation() -> str:
     return str(generation)
 
 
-def catalog_listing_cached[T](kind: str, parts: Hashable, compute: Callable[[], T]) -> T:
+def catalog_listing_cached[T](
+    kind: str, parts: Hashable, compute: Callable[[], T], *, generation: str | None = None
+) -> T:
     """The cached result for ``parts`` (anything with a stable repr), else ``compute()``'s.
 
-    The generation is read before computing: a change committed meanwhile replaces it, so a
-    result counted from the old rows is never read again.
+    The generation (read now unless given) is read before computing: a change committed
+    meanwhile replaces it, so a result counted from the old rows is never read again.
     """
-    digest = sha256(repr((catalog_listing_generation(), parts)).encode()).hexdigest()[:32]
+    generation = generation or catalog_listing_generation()
+    digest = sha256(repr((generation, parts)).encode()).hexdigest()[:32]
     key = f"catalog-listing:{kind}:{digest}"
     value = cache.get(key)
     if value is None:

@@ -73,6 +73,7 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
         "counts",
         catalog_filters_key(filterset=filterset),
         lambda: catalog_facet_counts(filterset=filterset),
+        generation=generation,
     )
     paginator = Paginator(_sorted(entries, sort, query), PAGE_SIZE)
     paginator.count = total  # counted with the facets, and cached with them
