@@ -203,6 +203,7 @@ def use_cache(url: str) -> str:
     """The cache the pages use: the test settings' per-process memory, or Redis as deployed."""
     from django.conf import settings
 
+    settings.CATALOG_LISTING_CACHE_SECONDS = 600  # as deployed with Redis: no expiry mid-run
     if url == "locmem":
         return "per-process memory (LocMemCache)"
     settings.CACHES = {
@@ -257,7 +258,7 @@ def main() -> None:
 
     from apps.catalog.listing_cache import GENERATION_KEY
 
-    cache.delete(GENERATION_KEY)  # the rest expires on its own (LISTING_CACHE_SECONDS)
+    cache.delete(GENERATION_KEY)  # the rest expires on its own (CATALOG_LISTING_CACHE_SECONDS)
     print(
         "warm: the page as most requests see it (counts and results cached); cold: the first "
         "request after a change (every run starts a new generation of the cache)"

@@ -10,19 +10,21 @@ counts afresh: nobody sees a stale count.
 The token is replaced twice: at once, so the writer's own next page is right, and again after
 the transaction commits, so a request that counted the old rows in between has stored its
 result under a token nobody reads any more. Entries also expire after
-``LISTING_CACHE_SECONDS``: should a token change be lost while Redis is unreachable (the
-portal's cache drops writes then, apps/core/cache.py), a count is not stale for longer.
+``CATALOG_LISTING_CACHE_SECONDS`` (10 minutes with Redis): should a token change be lost while
+Redis is unreachable (the portal's cache drops writes then, apps/core/cache.py), a count is not
+stale for longer. Without Redis each process caches for itself and sees only its own changes, so
+the bound is short there (10 seconds): it is how far another worker's page may lag.
 """
 
 from collections.abc import Callable, Hashable
 from hashlib import sha256
 from uuid import uuid4
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 GENERATION_KEY = "catalog-listing:generation"
-LISTING_CACHE_SECONDS = 10 * 60
 
 
 def _generation_replace() -> None:
@@ -59,5 +61,5 @@ def catalog_listing_cached[T](
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, LISTING_CACHE_SECONDS)
+        cache.set(key, value, settings.CATALOG_LISTING_CACHE_SECONDS)
     return value  # what compute() stored under this key

@@ -5,6 +5,7 @@ from datetime import datetime, time
 from hashlib import sha256
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, Sum
@@ -30,11 +31,7 @@ from .filters import (
     catalog_facets,
     catalog_filters_key,
 )
-from .listing_cache import (
-    LISTING_CACHE_SECONDS,
-    catalog_listing_cached,
-    catalog_listing_generation,
-)
+from .listing_cache import catalog_listing_cached, catalog_listing_generation
 from .models import CatalogEntry, CatalogEntryQuerySet
 from .sections import entry_page_sections
 from .selectors import (
@@ -93,7 +90,7 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
         # only when the page's results are not already cached (the template's fragment).
         "cards": SimpleLazyObject(lambda: _cards(page)),
         "listing_generation": generation,
-        "listing_cache_seconds": LISTING_CACHE_SECONDS,
+        "listing_cache_seconds": settings.CATALOG_LISTING_CACHE_SECONDS,
     }
     # A hand-made URL with an unknown value: say which parameter, list without it.
     status = 400 if filterset.errors else 200

@@ -171,3 +171,13 @@ def test_a_page_runs_as_many_queries_with_50_entries_as_with_5(
                 cache.delete(GENERATION_KEY)
             with django_assert_max_num_queries(budget):
                 _listing(client, **params)
+
+
+def test_a_change_nothing_announces_shows_once_the_cache_expires(client, published, settings):
+    """The bound for a lost announcement (Redis unreachable) or another process's change."""
+    settings.CATALOG_LISTING_CACHE_SECONDS = 0  # expired as soon as stored
+    assert _facet(_listing(client), "sector") == {"education": 1}
+
+    CatalogEntry.objects.filter(pk=published.pk).update(sector="transport")  # no signal
+
+    assert _facet(_listing(client), "sector") == {"transport": 1}
