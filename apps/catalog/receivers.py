@@ -1,6 +1,6 @@
 """Saving or deleting an entry or a department starts a new generation of the public catalog
-page's cached counts (listing_cache.py): publish, retire and edit all save the entry, and the
-admin does too, so no path that changes what the page counts is missed."""
+page's cache (listing_cache.py). Publish, retire and edit all save the entry, and a department
+renamed in the admin is saved too: hooking the saves, not each service, misses no path."""
 
 from typing import Any
 
