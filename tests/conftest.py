@@ -5,10 +5,12 @@ from django.apps import apps as django_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.management import create_contenttypes
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import translation
 
 from apps.accounts.models import User
+from apps.catalog.listing_cache import GENERATION_KEY
 from apps.organisations.models import Department, Operator
 from tests.clients import PortalClient
 from tests.factories import BureauFactory, DepartmentFactory, OperatorFactory, UserFactory
@@ -156,3 +158,10 @@ def operator_member(operator) -> User:
 @pytest.fixture
 def outsider(db) -> User:
     return UserFactory(username="outsider")
+
+
+@pytest.fixture(autouse=True)
+def _catalog_listing_generation():
+    """Each test's rows are rolled back, not changed, so no save announces it: every test starts
+    a fresh generation of the public catalog's cached counts (apps/catalog/listing_cache.py)."""
+    cache.delete(GENERATION_KEY)

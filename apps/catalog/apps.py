@@ -16,3 +16,6 @@ class CatalogConfig(AppConfig):
         from .home import home_register
 
         home_register()
+        from .receivers import listing_receivers_connect
+
+        listing_receivers_connect()

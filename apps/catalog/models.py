@@ -1,6 +1,7 @@
 """The unified public data resource catalog (公共数据资源目录): entries and their field schemas."""
 
 import uuid
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +10,8 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from apps.organisations.models import Department
 
 from . import search
 from .choices import (
@@ -22,6 +25,7 @@ from .choices import (
     UpdateFrequency,
     validate_field_tags,
 )
+from .listing_cache import catalog_listing_cached
 
 # A column name that is safe in PostgreSQL and SQLite without quoting surprises: the data zone
 # creates real tables from these (../shared/library-notes.md §5: identifiers ≤ 63 bytes).
@@ -61,6 +65,18 @@ SEARCH_VECTOR_MATCH = (
 )
 
 
+def search_departments() -> list[tuple[int, str]]:
+    """Every department's id and name, for CatalogEntryQuerySet.search.
+
+    The departments are few: matching their names in Python, not in a join, leaves PostgreSQL an
+    index for each alternative of a search (the text's GIN index, department, sector), where an
+    OR across the join made it read every entry. Kept with the catalog page's cache, which a
+    saved department renews."""
+    return catalog_listing_cached(
+        "departments", (), lambda: list(Department.objects.values_list("pk", "name"))
+    )
+
+
 SEARCH_VECTOR_RANK = (
     'ts_rank("catalog_catalogentry"."search_vector", to_tsquery(\'simple\'::regconfig, %s))'
 )
@@ -78,18 +94,29 @@ class CatalogEntryQuerySet(models.QuerySet["CatalogEntry"]):
         them live per entry): anyone may download their rows (apps.opendata)."""
         return self.filter(openness=Openness.OPEN, versions__is_live=True)
 
-    def search(self, text: str) -> "CatalogEntryQuerySet":
+    def search(
+        self, text: str, *, departments: Sequence[tuple[int, str]] | None = None
+    ) -> "CatalogEntryQuerySet":
         """Full-text search that works for Chinese (n-gram tokens, see search.py). Each word of
         the query must match the entry's text, its providing department's name or its sector's
-        name (in either language): 教育 finds what the education bureau provides."""
+        name (in either language): 教育 finds what the education bureau provides.
+
+        ``departments`` (``search_departments()``) saves reading them again when one search is
+        applied to several querysets."""
+        terms = [term for term in text.split() if search.query_tokens(term)]
+        if not terms:
+            return self
+        if departments is None:
+            departments = search_departments()
         queryset = self
-        for term in text.split():
-            if search.query_tokens(term):
-                queryset = queryset.filter(
-                    self._text_match(term)
-                    | Q(department__name__icontains=term)
-                    | Q(sector__in=search.sectors_named(term))
-                )
+        for term in terms:
+            folded = term.casefold()
+            named = [pk for pk, name in departments if folded in name.casefold()]
+            queryset = queryset.filter(
+                self._text_match(term)
+                | Q(department__in=named)
+                | Q(sector__in=search.sectors_named(term))
+            )
         return queryset
 
     def ranked(self, text: str) -> "CatalogEntryQuerySet":
@@ -193,6 +220,8 @@ class CatalogEntry(models.Model):
                 fields=["status", "-published_at", "-created_at"], name="catalog_status_published"
             ),
             models.Index(fields=["department", "status"], name="catalog_department_status"),
+            # A search for a sector's name ORs it with the text's index (search()).
+            models.Index(fields=["sector", "status"], name="catalog_sector_status"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -5,14 +5,16 @@ from datetime import datetime, time
 from hashlib import sha256
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +24,14 @@ from apps.organisations.models import Bureau
 
 from . import dcat, odrl
 from .choices import Openness, Status
-from .filters import SEARCH_MAX_LENGTH, CatalogEntryFilter, catalog_facets
+from .filters import (
+    SEARCH_MAX_LENGTH,
+    CatalogEntryFilter,
+    catalog_facet_counts,
+    catalog_facets,
+    catalog_filters_key,
+)
+from .listing_cache import catalog_listing_cached, catalog_listing_generation
 from .models import CatalogEntry, CatalogEntryQuerySet
 from .sections import entry_page_sections
 from .selectors import (
@@ -55,17 +64,20 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "")
     if sort not in SORTS:
         sort = "relevance" if query else "newest"
-    if sort == "relevance":
-        entries = entries.ranked(query)
-    elif sort == "title":
-        entries = entries.order_by("title", "identifier")
-    else:
-        entries = entries.order_by("-published_at", "-created_at")
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    formats = catalog_download_formats(entry_ids=[entry.pk for entry in page])
+    # Read before anything is counted: see catalog_listing_cached.
+    generation = catalog_listing_generation()
+    counts, total = catalog_listing_cached(
+        "counts",
+        catalog_filters_key(filterset=filterset),
+        lambda: catalog_facet_counts(filterset=filterset),
+        generation=generation,
+    )
+    paginator = Paginator(_sorted(entries, sort, query), PAGE_SIZE)
+    paginator.count = total  # counted with the facets, and cached with them
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "filterset": filterset,
-        "facets": catalog_facets(filterset=filterset),
+        "facets": catalog_facets(filterset=filterset, counts=counts),
         "page_obj": page,
         "query": query,
         "sort": sort,
@@ -74,12 +86,28 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
         ],
         "filtered": any(request.GET.get(name) for name in ("q", *filterset.filters, "sort")),
         "downloadable": filterset.form.cleaned_data.get("downloadable") is True,
-        # Each entry of the page with the formats anyone may download it in (open data).
-        "cards": [(entry, formats.get(entry.pk, [])) for entry in page],
+        # Each entry of the page with the formats anyone may download it in (open data). Read
+        # only when the page's results are not already cached (the template's fragment).
+        "cards": SimpleLazyObject(lambda: _cards(page)),
+        "listing_generation": generation,
+        "listing_cache_seconds": settings.CATALOG_LISTING_CACHE_SECONDS,
     }
     # A hand-made URL with an unknown value: say which parameter, list without it.
     status = 400 if filterset.errors else 200
     return render(request, "catalog/public/list.html", context, status=status)
+
+
+def _sorted(entries: CatalogEntryQuerySet, sort: str, query: str) -> CatalogEntryQuerySet:
+    if sort == "relevance":
+        return entries.ranked(query)
+    if sort == "title":
+        return entries.order_by("title", "identifier")
+    return entries.order_by("-published_at", "-created_at")
+
+
+def _cards(page: Page) -> list[tuple[CatalogEntry, list[str]]]:
+    formats = catalog_download_formats(entry_ids=[entry.pk for entry in page])
+    return [(entry, formats.get(entry.pk, [])) for entry in page]
 
 
 def catalog_detail(request: HttpRequest, identifier: str) -> HttpResponse:

@@ -1,8 +1,9 @@
 """Redis as a helper, not a single point of failure.
 
-The portal uses its shared cache for three things that all have a correct answer without it:
-the per-key API rate limit (apps/api/throttling.py falls back to a per-process count), the
-cached DCAT documents (rebuilt per request) and nothing else that matters for correctness
+The portal uses its shared cache for things that all have a correct answer without it: the
+per-key API rate limit (apps/api/throttling.py falls back to a per-process count), the cached
+DCAT documents (rebuilt per request), the catalog page's counts and results (counted per
+request; apps/catalog/listing_cache.py) and nothing else that matters for correctness
 (sessions live in the database). So when Redis cannot be reached, ``ResilientRedisCache``:
 
 - answers every read as a miss and drops every write, instead of raising into a 500;

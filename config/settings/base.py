@@ -156,6 +156,13 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# The catalog page's counts and results stay cached until an entry, a department or a live
+# version changes (apps/catalog/listing_cache.py), and never longer than this. Without Redis each
+# process has its own cache and sees only its own changes: the bound is then what another
+# worker's page may lag behind.
+CATALOG_LISTING_CACHE_SECONDS = env_int(
+    "CATALOG_LISTING_CACHE_SECONDS", 600 if _redis_url else 10, minimum=0
+)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

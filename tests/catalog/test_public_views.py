@@ -99,6 +99,21 @@ def test_a_facet_keeps_its_other_values_while_the_others_narrow_it(client, catal
     assert _facet(response, "sector") == {"education": 1, "transport": 1}
 
 
+def test_with_several_facets_chosen_each_counts_within_the_others(client, catalog):
+    # Every entry's description mentions 学校 (schools).
+    params = {"department": "EDU", "openness": "conditional", "q": "学校"}
+    response = client.get(reverse("catalog:list"), params)
+    assert _facet(response, "department") == {"EDU": 1, "HEALTH": 1}
+    assert _facet(response, "openness") == {"conditional": 1, "open": 1}
+    assert _facet(response, "sector") == {"education": 1}
+    assert response.context["page_obj"].paginator.count == 1
+    # A combination nothing matches: no total, but each facet still offers a way out.
+    response = client.get(reverse("catalog:list"), {"department": "HEALTH", "sector": "transport"})
+    assert response.context["page_obj"].paginator.count == 0
+    assert _facet(response, "department") == {"EDU": 1}
+    assert _facet(response, "sector") == {"health": 1}
+
+
 def test_facet_links_toggle_their_value_and_keep_the_other_filters(client, catalog):
     response = client.get(reverse("catalog:list"), {"sector": "transport", "page": "1"})
     departments = next(f for f in response.context["facets"] if f.name == "department")

@@ -2,6 +2,8 @@
 
 from django.urls import reverse
 
+from tests.opendata.conftest import load_rows_open, open_rows
+
 
 def listing(client, **parameters):
     return client.get(reverse("catalog:list"), parameters)
@@ -36,3 +38,13 @@ def test_the_list_reads_formats_in_one_query(
 ):
     with django_assert_max_num_queries(8):
         listing(client)
+
+
+def test_data_going_live_shows_in_the_cached_catalog_page_at_once(client, open_entry, tmp_path):
+    assert open_entry.title not in listing(client, downloadable="true").content.decode()
+
+    load_rows_open(open_entry, open_rows(), tmp_path)
+
+    response = listing(client, downloadable="true")
+    assert open_entry.title in response.content.decode()
+    assert response.context["page_obj"].paginator.count == 1

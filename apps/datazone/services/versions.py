@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.catalog.listing_cache import catalog_listing_changed
 from apps.catalog.models import CatalogEntry
 from apps.core.errors import IllegalTransition, NotAllowed
 from apps.core.history import history_attribute
@@ -142,11 +143,14 @@ def move_version(
             % {"current": version.get_status_display(), "target": VersionStatus(to_status).label}
         )
     version.status = to_status
-    version.is_live = to_status == VersionStatus.LIVE
+    was_live, version.is_live = version.is_live, to_status == VersionStatus.LIVE
     for name, value in changes.items():
         setattr(version, name, value)
     history_attribute(version, user=actor, reason=reason)
     version.save(update_fields=["status", "is_live", *changes])
+    if version.is_live != was_live:
+        # The public catalog's "has downloadable data" counts change with it.
+        catalog_listing_changed()
     return version
 
 
