@@ -34,7 +34,7 @@ def product_data(**overrides: Any) -> dict[str, Any]:
             "use": "industry", "fee_form": "per_call", "unit": "次", **overrides}  # fmt: skip
 
 
-def submit_product(authorization, member, **overrides: Any) -> Product:
+def submit_product(authorization, member, **overrides: Any) -> Product:  # noqa: F811
     scenario = overrides.pop("scenario", None) or authorization.scenario
     return services.product_submit(
         operator=authorization.operator, actor=member, data=product_data(**overrides),
@@ -57,7 +57,7 @@ def offer(product: Product, reviewer) -> Product:
 
 
 @pytest.fixture
-def product(authorization, operator_member) -> Product:
+def product(authorization, operator_member) -> Product:  # noqa: F811
     return submit_product(authorization, operator_member)
 
 
