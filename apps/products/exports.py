@@ -43,7 +43,7 @@ def _disclosure_table(disclosure: AnnualDisclosure) -> Iterator[list[Any]]:
     yield [_("Disclosed by"), disclosure.operator.name if disclosure.operator else _("data bureau")]
     yield [_("Statement"), disclosure.statement]
     for heading, key in ((_("Authorizations granted"), "authorizations"),
-                         (_("Resources held"), "resources")):  # fmt: skip
+                         (_("Catalog entries held"), "resources")):  # fmt: skip
         if key in content:
             yield []
             yield [heading]
