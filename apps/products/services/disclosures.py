@@ -1,7 +1,8 @@
 """The annual disclosure (2026 notice of the national data administration; ../shared/domain.md):
 every year, by the end of March, for the previous year — the implementing body discloses itself,
-the authorizations it granted and the cap prices; each operator itself, the catalog entries it is authorized for,
-its product and service list and its actual prices. Publishing freezes the content."""
+the authorizations it granted and the cap prices; each operator itself, the catalog entries it
+is authorized for, its product and service list and its actual prices. Publishing freezes the
+content."""
 
 from datetime import date
 
