@@ -186,7 +186,8 @@ def disclosure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     disclosure = selectors.disclosure_of_operator(user=user, pk=pk)
     form = None
     if disclosure.status == DisclosureStatus.DRAFT:
-        form = StatementForm(request.POST or None, initial={"statement": disclosure.statement})
+        posted = request.POST if request.method == "POST" else None
+        form = StatementForm(posted, initial={"statement": disclosure.statement})
         if request.method == "POST" and form.is_valid():
             try:
                 services.disclosure_publish(
