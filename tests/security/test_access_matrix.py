@@ -353,6 +353,12 @@ API: dict[str, Row] = {
     "POST /api/v1/revenue-reports/": row(
         UNAUTHORIZED, operator=BAD_REQUEST, other_operator=BAD_REQUEST
     ),
+    "GET /api/v1/products/": API_KEY_HOLDERS,  # each key lists its own operator's
+    "POST /api/v1/products/": row(UNAUTHORIZED, operator=BAD_REQUEST, other_operator=BAD_REQUEST),
+    # Sent empty: the operator's own product answers 400; another operator's is not revealed.
+    "POST /api/v1/products/{product}/prices/": row(
+        UNAUTHORIZED, operator=BAD_REQUEST, other_operator=NOT_FOUND
+    ),
 }
 
 
@@ -429,6 +435,7 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
 # OpenAPI path parameter -> its value in the world.
 API_ARGUMENTS: dict[str, Callable[[World], str]] = {
     "identifier": lambda w: w.entry.identifier,
+    "product": lambda w: str(w.product.pk),
 }
 
 
