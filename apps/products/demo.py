@@ -229,6 +229,11 @@ def _last_year_revenue(operator: Operator, year: int, people: dict[str, User]) -
             amount=Decimal(amount), reference=f"FP-{period:%Y%m}-BUS",
         )  # fmt: skip
         revenue_services.revenue_report_verify(report=report, actor=people["reviewer"])
+        product = Product.objects.get(operator=operator, name="公交到站实时查询服务")
+        services.product_revenue_record(
+            report=report, product=product, actor=member,
+            amount=(report.amount * Decimal("0.8")).quantize(Decimal("0.01")),
+        )  # fmt: skip
 
 
 def _disclosures(operator: Operator, people: dict[str, User]) -> None:

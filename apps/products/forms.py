@@ -104,6 +104,15 @@ class CeilingForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in FIGURE_FIELDS}
 
 
+class ProductRevenueForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
+    amount = _amount(_("Amount (yuan)"), places=2)
+
+    def __init__(self, *args: Any, products: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products  # type: ignore[attr-defined]
+
+
 class StatementForm(forms.Form):
     statement = forms.CharField(
         label=_("Statement"), required=False, widget=forms.Textarea(attrs={"rows": 4})

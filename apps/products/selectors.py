@@ -25,6 +25,7 @@ from .models import (
     CapPrice,
     MaximumAllowedRevenue,
     Product,
+    ProductRevenue,
     ProductReview,
     RevenueCeilingDeduction,
 )
@@ -185,6 +186,37 @@ def ceiling_of_operator(*, user: User, pk: int) -> MaximumAllowedRevenue:
         return MaximumAllowedRevenue.objects.get(pk=pk, operator_id=user.operator_id or 0)
     except MaximumAllowedRevenue.DoesNotExist:
         raise Http404 from None
+
+
+def reports_of_year(*, operator_id: int, year: int) -> QuerySet[RevenueReport]:
+    """The operator's revenue reports of the months of ``year``, with their product lines."""
+    return (
+        RevenueReport.objects.filter(
+            operator_id=operator_id, period__gte=date(year, 1, 1), period__lte=date(year, 12, 31)
+        )
+        .select_related("authorization__entry")
+        .prefetch_related("product_lines__product")
+        .order_by("period", "pk")
+    )
+
+
+def revenue_by_product(*, operator_id: int, year: int) -> list[Any]:
+    """The year's verified revenue broken down by product: one row per product with its sum."""
+    return list(
+        ProductRevenue.objects.filter(
+            report__operator_id=operator_id, report__status__in=COUNTED,
+            report__period__gte=date(year, 1, 1), report__period__lte=date(year, 12, 31),
+        )
+        .values("product_id", "product__name")
+        .annotate(total=Sum("amount"))
+        .order_by("product__name")
+    )  # fmt: skip
+
+
+def products_for_report(*, report: RevenueReport) -> QuerySet[Product]:
+    return Product.objects.filter(
+        operator_id=report.operator_id, authorizations=report.authorization_id
+    ).order_by("name")
 
 
 # The annual disclosure ---------------------------------------------------------------------

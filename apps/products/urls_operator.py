@@ -13,6 +13,7 @@ urlpatterns = [
     path("ceiling/", views.ceiling_list, name="ceilings"),
     path("ceiling/new/", views.ceiling_create, name="ceiling-create"),
     path("ceiling/<int:year>/", views.ceiling_year, name="ceiling-year"),
+    path("revenue/<int:pk>/", views.report_breakdown, name="report-breakdown"),
     path("disclosures/", views.disclosure_list, name="disclosures"),
     path("disclosures/prepare/", views.disclosure_prepare, name="disclosure-prepare"),
     path("disclosures/<int:pk>/", views.disclosure_detail, name="disclosure"),

@@ -14,10 +14,18 @@ from django.views.decorators.http import require_POST
 from apps.authorizations.forms import show_service_error
 from apps.core.access import operator_member
 from apps.core.errors import DomainError
+from apps.revenue import selectors as revenue_selectors
 
 from . import selectors, services
 from .choices import DisclosureStatus, ProductStatus
-from .forms import CeilingForm, PriceForm, ProductForm, ResubmitForm, StatementForm
+from .forms import (
+    CeilingForm,
+    PriceForm,
+    ProductForm,
+    ProductRevenueForm,
+    ResubmitForm,
+    StatementForm,
+)
 from .models import Product
 
 
@@ -165,8 +173,34 @@ def ceiling_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def ceiling_year(request: HttpRequest, year: int) -> HttpResponse:
     user = operator_member(request)
-    summary = selectors.ceiling_year(operator_id=user.operator_id or 0, year=year)
-    return render(request, "products/operator/ceiling_year.html", {"summary": summary})
+    operator_id = user.operator_id or 0
+    context = {
+        "summary": selectors.ceiling_year(operator_id=operator_id, year=year),
+        "reports": selectors.reports_of_year(operator_id=operator_id, year=year),
+        "by_product": selectors.revenue_by_product(operator_id=operator_id, year=year),
+    }
+    return render(request, "products/operator/ceiling_year.html", context)
+
+
+@login_required
+def report_breakdown(request: HttpRequest, pk: int) -> HttpResponse:
+    """A revenue report broken down by the products that earned it."""
+    user = operator_member(request)
+    report = revenue_selectors.report_of_operator(user=user, pk=pk)
+    products = selectors.products_for_report(report=report)
+    posted = request.POST if request.method == "POST" else None
+    form = ProductRevenueForm(posted, products=products)
+    if posted is not None and form.is_valid():
+        try:
+            services.product_revenue_record(report=report, actor=user, **form.cleaned_data)
+        except (ValidationError, DomainError) as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, _("The product's part of the report was recorded."))
+            return redirect("operator_products:report-breakdown", pk=report.pk)
+    lines = report.product_lines.select_related("product").order_by("product__name")
+    context = {"report": report, "lines": lines, "form": form}
+    return render(request, "products/operator/report_breakdown.html", context)
 
 
 # The annual disclosure ---------------------------------------------------------------------

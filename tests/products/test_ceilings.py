@@ -17,7 +17,9 @@ from apps.products.models import MaximumAllowedRevenue, RevenueCeilingDeduction
 from apps.products.pricing import ceiling_compute
 from apps.products.selectors import ceiling_year
 from apps.revenue.money import current_period, previous_period
-from tests.revenue.conftest import verified
+from tests.revenue.conftest import submit, verified
+
+from .conftest import offer, submit_product
 
 fen = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2)
 rate = st.decimals(min_value=0, max_value=Decimal("20.00"), places=2)
@@ -168,3 +170,29 @@ def test_the_year_page_shows_revenue_against_the_ceiling(
     client.force_login(operator_member)
     content = client.get(reverse("operator_products:ceiling-year", args=[2025])).content.decode()
     assert "¥1,135,000.00" in content
+
+
+def test_a_report_is_broken_down_by_product_on_the_year_page(
+    client, authorization, operator_member, reviewer
+):
+    product = offer(submit_product(authorization, operator_member), reviewer)
+    period = previous_period(current_period())
+    report = verified(authorization, operator_member, reviewer, period, amount="1000.00")
+    client.force_login(operator_member)
+    url = reverse("operator_products:report-breakdown", args=[report.pk])
+    refused = client.post(url, {"product": product.pk, "amount": "1000.01"})
+    assert refused.status_code == 200 and refused.context["form"].errors["amount"]
+    assert client.post(url, {"product": product.pk, "amount": "600.00"}).status_code == 302
+    page = client.get(reverse("operator_products:ceiling-year", args=[period.year]))
+    assert page.context["by_product"] == [
+        {"product_id": product.pk, "product__name": product.name, "total": Decimal("600.00")}
+    ]
+
+
+def test_another_operators_report_is_not_found(client, authorization, operator_member, rival):
+    report = submit(authorization, operator_member, previous_period(current_period()))
+    client.force_login(rival[1])
+    assert (
+        client.get(reverse("operator_products:report-breakdown", args=[report.pk])).status_code
+        == 404
+    )

@@ -248,6 +248,7 @@ PAGES: dict[str, Row] = {
     "operator_products:ceilings": OPERATOR_ONLY,
     "operator_products:ceiling-create": OPERATOR_ONLY,
     "operator_products:ceiling-year": OPERATOR_ONLY,  # the year of one's own operator
+    "operator_products:report-breakdown": OPERATOR_OBJECT,
     "operator_products:disclosures": OPERATOR_ONLY,
     "operator_products:disclosure-prepare": POST_ONLY,
     "operator_products:disclosure": OPERATOR_OBJECT,
@@ -314,6 +315,7 @@ POSTS: dict[str, Row] = {
         FORBIDDEN, anonymous=LOGIN, operator=REDIRECT, other_operator=NOT_FOUND
     ),
     "operator_products:ceiling-create": OPERATOR_ONLY,
+    "operator_products:report-breakdown": OPERATOR_OBJECT,  # sent empty: the form's errors
     # Each operator prepares its own disclosure of last year, then lands on it.
     "operator_products:disclosure-prepare": row(
         FORBIDDEN, anonymous=LOGIN, operator=REDIRECT, other_operator=REDIRECT
@@ -430,6 +432,7 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "operator_products:resubmit": lambda w: {"pk": w.product.pk},
     "operator_products:ceiling-year": lambda w: {"year": w.year},
     "operator_products:disclosure": lambda w: {"pk": w.disclosure.pk},
+    "operator_products:report-breakdown": lambda w: {"pk": w.report.pk},
 }
 
 # OpenAPI path parameter -> its value in the world.
