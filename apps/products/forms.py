@@ -113,6 +113,13 @@ class ProductRevenueForm(forms.Form):
         self.fields["product"].queryset = products  # type: ignore[attr-defined]
 
 
+class CeilingCorrectionForm(CeilingForm):
+    """A returned proposal, corrected: the same figures, the year stays."""
+
+    class Meta(CeilingForm.Meta):
+        fields = list(FIGURE_FIELDS)
+
+
 class StatementForm(forms.Form):
     statement = forms.CharField(
         label=_("Statement"), required=False, widget=forms.Textarea(attrs={"rows": 4})

@@ -17,8 +17,9 @@ from apps.core.errors import DomainError
 from apps.revenue import selectors as revenue_selectors
 
 from . import selectors, services
-from .choices import DisclosureStatus, ProductStatus
+from .choices import CeilingStatus, DisclosureStatus, ProductStatus
 from .forms import (
+    CeilingCorrectionForm,
     CeilingForm,
     PriceForm,
     ProductForm,
@@ -174,8 +175,24 @@ def ceiling_create(request: HttpRequest) -> HttpResponse:
 def ceiling_year(request: HttpRequest, year: int) -> HttpResponse:
     user = operator_member(request)
     operator_id = user.operator_id or 0
+    summary = selectors.ceiling_year(operator_id=operator_id, year=year)
+    form = None
+    if summary.ceiling is not None and summary.ceiling.status == CeilingStatus.RETURNED:
+        posted = request.POST if request.method == "POST" else None
+        form = CeilingCorrectionForm(posted, instance=summary.ceiling)
+        if posted is not None and form.is_valid():
+            try:
+                services.ceiling_correct(
+                    ceiling=summary.ceiling, actor=user, figures=form.figures()
+                )
+            except (ValidationError, DomainError) as error:
+                show_service_error(form, error)
+            else:
+                messages.success(request, _("The figures were proposed to the bureau."))
+                return redirect("operator_products:ceiling-year", year=year)
     context = {
-        "summary": selectors.ceiling_year(operator_id=operator_id, year=year),
+        "form": form,
+        "summary": summary,
         "reports": selectors.reports_of_year(operator_id=operator_id, year=year),
         "by_product": selectors.revenue_by_product(operator_id=operator_id, year=year),
     }

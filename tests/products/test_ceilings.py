@@ -196,3 +196,20 @@ def test_another_operators_report_is_not_found(client, authorization, operator_m
         client.get(reverse("operator_products:report-breakdown", args=[report.pk])).status_code
         == 404
     )
+
+
+def test_a_returned_proposal_is_corrected_on_the_year_page(
+    client, operator, operator_member, reviewer
+):
+    ceiling = propose(operator, operator_member)
+    services.ceiling_return(ceiling=ceiling, actor=reviewer, reason="人工成本无依据")
+    client.force_login(operator_member)
+    url = reverse("operator_products:ceiling-year", args=[2025])
+    data = {name: str(value) for name, value in figures(cost_labour=Decimal("-5")).items()}
+    data["trial"] = ""
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and refused.context["form"].errors["cost_labour"]
+    data["cost_labour"] = "200000.00"
+    assert client.post(url, data).status_code == 302
+    ceiling.refresh_from_db()
+    assert (ceiling.status, ceiling.maximum) == ("proposed", Decimal("1027500.00"))
