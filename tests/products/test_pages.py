@@ -130,3 +130,27 @@ def test_another_operators_product_is_not_found(client, offered, rival):
 def test_only_operators_have_product_pages(client, who, request, db):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("operator_products:list")).status_code == 403
+
+
+def test_the_operators_pages_take_constant_queries(
+    client, authorization, operator_member, reviewer, approver, django_assert_max_num_queries
+):
+    products = []
+    for number in range(5):
+        product = offer(
+            submit_product(authorization, operator_member, name=f"产品{number}"), reviewer
+        )
+        set_cap(product, approver, "1.00")
+        set_price(product, operator_member, "0.90")
+        products.append(product)
+    client.force_login(operator_member)
+    with django_assert_max_num_queries(16):
+        listed = client.get(reverse("operator_products:list"))
+    assert len(listed.context["products"]) == 5
+    with django_assert_max_num_queries(20):
+        assert (
+            client.get(reverse("operator_products:detail", args=[products[0].pk])).status_code
+            == 200
+        )
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("products:product", args=[products[0].pk])).status_code == 200
