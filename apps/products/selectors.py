@@ -84,6 +84,7 @@ def price_history(*, product: Product) -> dict[str, list[Any]]:
 class PriceSpan:
     price: Any
     until: date | None  # the day before the next price took effect; None: still in force
+    upcoming: bool = False  # takes effect after today
 
 
 def _with_ends(prices: list[Any]) -> list[PriceSpan]:
@@ -94,7 +95,7 @@ def _with_ends(prices: list[Any]) -> list[PriceSpan]:
         if following is not None:
             until = date.fromordinal(max(following.effective_from.toordinal() - 1,
                                          price.effective_from.toordinal()))  # fmt: skip
-        spans.append(PriceSpan(price, until))
+        spans.append(PriceSpan(price, until, price.effective_from > timezone.localdate()))
     return list(reversed(spans))
 
 

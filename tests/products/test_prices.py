@@ -103,7 +103,8 @@ def test_every_price_change_stays_visible_with_its_dates(offered, approver, oper
     history = price_history(product=offered)
     assert [span.price.amount for span in history["prices"]] == [Decimal("1.2"), Decimal("1.5")]
     assert history["prices"][1].until == TODAY()
-    assert history["prices"][0].until is None
+    assert history["prices"][0].until is None and history["prices"][0].upcoming
+    assert not history["prices"][1].upcoming
     assert price_in_force(product=offered, on=TODAY()).amount == Decimal("1.5")
 
 
