@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from apps.api import views_account, views_aggregate, views_data, views_records, views_verify
 from apps.catalog import api as catalog_api
 from apps.opendata import api as open_api
+from apps.products import api as products_api
 from apps.revenue import api as revenue_api
 
 v1_patterns = [
@@ -53,6 +54,12 @@ v1_patterns = [
         "revenue-reports/",
         revenue_api.revenue_reports_route,
         name="api-revenue-reports",
+    ),
+    path("products/", products_api.products_route, name="api-products"),
+    path(
+        "products/<str:product>/prices/",
+        products_api.ProductPriceApi.as_view(),
+        name="api-product-prices",
     ),
 ]
 

@@ -62,6 +62,15 @@ class EventKind(models.TextChoices):
     COMBINATION_RULE_CHANGED = "combination_rule_changed", _("combination rule set")
     REGISTRATION_DECIDED = "registration_decided", _("registration decision")
     REGISTRATION_CHANGED = "registration_changed", _("registration applied for or objected to")
+    PRODUCT_CHANGED = "product_changed", _("data product listed, submitted or withdrawn")
+    PRODUCT_DECIDED = "product_decided", _("data product reviewed or withdrawn by the bureau")
+    PRICE_SET = "price_set", _("cap price or actual price set")
+    REVENUE_CEILING_CHANGED = "revenue_ceiling_changed", _("maximum allowed revenue proposed")
+    REVENUE_CEILING_DECIDED = (
+        "revenue_ceiling_decided",
+        _("maximum allowed revenue decided or carried over"),
+    )
+    DISCLOSURE_CHANGED = "disclosure_changed", _("annual disclosure prepared or published")
 
 
 class AuditLogIsAppendOnly(Exception):

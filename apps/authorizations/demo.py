@@ -102,7 +102,8 @@ def _scenario(operator: Operator, title: str, use: str, entry: CatalogEntry) -> 
     )  # fmt: skip
 
 
-def _advance(application: Application, state: str, people: dict[str, User]) -> None:
+def application_advance(application: Application, state: str, people: dict[str, User]) -> None:
+    """Take a demo application to ``state`` through the services (other demos use it too)."""
     department = application.entry.department
     cdo = active_cdo_assignment(department=department)
     department_admin = cdo.user if cdo else department_user(department, "admin")
@@ -216,7 +217,7 @@ def seed_authorizations(organisations: DemoOrganisations) -> int:
             requested_fields=fields, purpose=f"用于{title}。", requested_from=today,
             requested_until=today + timedelta(days=3 * 365), expected_daily_calls=5000,
         )  # fmt: skip
-        _advance(application, state, people)
+        application_advance(application, state, people)
     # After the approvals: a rule made later lists the operators that already breach it.
     _seed_combination_rules(people["approver"])
     return Application.objects.count()

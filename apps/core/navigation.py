@@ -22,6 +22,7 @@ def navigation_for(user: User | None) -> list[Link]:
         Link(_("Catalog"), reverse("catalog:list")),
         Link(_("Disclosure"), reverse("authorizations:disclosure")),
         Link(_("Registrations"), reverse("registration:list")),
+        Link(_("Prices"), reverse("products:prices")),
         Link(_("Scenarios"), reverse("authorizations:scenarios")),
     ]
     if user is None or not user.is_authenticated:
@@ -49,6 +50,7 @@ def navigation_for(user: User | None) -> list[Link]:
             Link(_("API keys"), reverse("api_keys:list")),
             Link(_("Usage"), reverse("operator_usage:index")),
             Link(_("Revenue"), reverse("operator_revenue:reports")),
+            Link(_("Products"), reverse("operator_products:list")),
         ]
     if user.role in (Role.DEPARTMENT, Role.OPERATOR):
         links.append(Link(_("My organisation"), reverse("organisation")))

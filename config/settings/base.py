@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.opendata",
     "apps.ckan",
     "apps.registration",
+    "apps.products",
     "apps.demo",
     "apps.operations",
     "apps.notifications",

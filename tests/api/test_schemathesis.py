@@ -41,6 +41,8 @@ OPERATIONS = {
     ("POST", "/api/v1/datasets/{identifier}/verify/"),
     ("GET", "/api/v1/authorizations/"), ("GET", "/api/v1/usage/"),
     ("GET", "/api/v1/revenue-reports/"), ("POST", "/api/v1/revenue-reports/"),
+    ("GET", "/api/v1/products/"), ("POST", "/api/v1/products/"),
+    ("POST", "/api/v1/products/{product}/prices/"),
 }  # fmt: skip
 # Values that only the data can make valid: the catalog entry's field names, a department that
 # exists, a cursor the server made, one of the key's authorizations. The schema gives their
@@ -120,6 +122,15 @@ def _realistic(case, extra: dict, grant: Authorization):
             "authorization": grant.pk,
             "period": LAST_MONTH,
             "amount": "12.50",
+        }
+    if path == "/api/v1/products/" and case.method.upper() == "POST":
+        # One of the key's authorizations in force and its scenario, a charged industry use.
+        case.body = {
+            **case.body,
+            "authorizations": [grant.pk],
+            "scenario": grant.scenario_id,
+            "use": "industry",
+            "fee_form": "per_call",
         }
     return case
 

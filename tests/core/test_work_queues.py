@@ -24,6 +24,7 @@ from apps.catalog.models import CatalogEntry
 from apps.cdo.models import CdoAssignment
 from apps.core.queues import QUEUE_PREVIEW, work_queue_kind, work_queue_kinds, work_queues_for
 from apps.datazone.models import DataVersion
+from apps.products.models import AnnualDisclosure, MaximumAllowedRevenue, Product
 from apps.revenue.models import RevenueReport
 from tests.factories import OperatorFactory, UserFactory, make_entry
 
@@ -36,6 +37,8 @@ BUREAU_REVIEWER = {
     "bureau_qualifications_expiring",
     "revenue_reports_to_verify",
     "revenue_months_to_settle",
+    "products_to_review",
+    "products_ceilings_to_check",
 }
 BUREAU_APPROVER = {
     "catalog_entries_to_review",
@@ -43,6 +46,9 @@ BUREAU_APPROVER = {
     "bureau_authorizations_expiring",
     "revenue_reports_to_verify",
     "revenue_months_to_settle",
+    "products_to_review",
+    "products_ceilings_to_approve",
+    "products_bureau_disclosures_due",
 }
 DEPARTMENT = {"catalog_returned_entries", "datazone_failed_uploads"}
 OPERATOR = {
@@ -51,6 +57,7 @@ OPERATOR = {
     "revenue_returned_reports",
     "api_keys_expiring",
     "api_quota_nearly_used",
+    "products_operator_disclosures_due",
 }
 
 
@@ -126,6 +133,31 @@ class World:
             submitted_by=self.operator_member, submitted_at=timezone.now(),
         )  # fmt: skip
 
+    def product(self) -> Product:
+        return Product.objects.create(
+            operator=self.operator, name=f"产品{next(_serial)}", description="查询",
+            kind="data_service", scenario=self.scenario, use="industry", fee_form="per_call",
+            submitted_by=self.operator_member, submitted_at=timezone.now(),
+        )  # fmt: skip
+
+    def ceiling(self, status: str) -> MaximumAllowedRevenue:
+        zero = Decimal("0.00")
+        return MaximumAllowedRevenue.objects.create(
+            operator=self.operator, year=2000 + next(_serial), cost_platform=Decimal("100.00"),
+            cost_transmission=zero, cost_processing=zero, cost_labour=zero, cost_other=zero,
+            subsidies=zero, treasury_yield=Decimal("1.80"), yield_date=timezone.localdate(),
+            profit_rate=zero, tax=zero, pricing_cost=Decimal("100.00"), allowed_profit=zero,
+            maximum=Decimal("100.00"), status=status, proposed_by=self.operator_member,
+            proposed_at=timezone.now(),
+        )  # fmt: skip
+
+    def disclosure_due(self, operator=None) -> AnnualDisclosure:
+        return AnnualDisclosure.objects.create(
+            year=1900 + next(_serial),
+            operator=operator,
+            due_on=timezone.localdate() + timedelta(days=10),
+        )
+
     def failed_upload(self) -> DataVersion:
         entry = self.entry_in("published")
         return DataVersion.objects.create(
@@ -185,6 +217,11 @@ def add_item(world: World, key: str, cdo=None) -> None:
         "revenue_returned_reports": lambda: world.report("returned"),
         "api_keys_expiring": lambda: world.key(days=10),
         "api_quota_nearly_used": world.heavy_use,
+        "products_to_review": world.product,
+        "products_ceilings_to_check": lambda: world.ceiling("proposed"),
+        "products_ceilings_to_approve": lambda: world.ceiling("checked"),
+        "products_bureau_disclosures_due": world.disclosure_due,
+        "products_operator_disclosures_due": lambda: world.disclosure_due(world.operator),
     }[key]()
 
 

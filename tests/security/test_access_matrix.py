@@ -48,6 +48,8 @@ from apps.datazone.models import DataVersion
 from apps.notifications.kinds import Kind
 from apps.notifications.models import Notification
 from apps.organisations.models import Operator
+from apps.products import services as product_services
+from apps.products.models import AnnualDisclosure, Product
 from apps.registration import services as registration_services
 from apps.registration.models import Registration, RegistrationApplication
 from apps.revenue import services as revenue_services
@@ -167,6 +169,12 @@ PAGES: dict[str, Row] = {
     "registration:certificate": PUBLIC,
     "registration:object": row(NOT_ALLOWED),  # anyone may object, by POST
     "authorizations:scenarios": PUBLIC,
+    # The price list, an offered product's page and the published annual disclosures.
+    "products:prices": PUBLIC,
+    "products:prices-csv": PUBLIC,
+    "products:product": PUBLIC,
+    "products:disclosure-year": PUBLIC,
+    "products:disclosure-csv": PUBLIC,
     "api-v1": row(REDIRECT),  # to the API docs
     "api-schema": PUBLIC,
     "api-docs": PUBLIC,
@@ -231,6 +239,19 @@ PAGES: dict[str, Row] = {
     "operator_revenue:report-attachment": OPERATOR_OBJECT,
     "operator_revenue:annual-report": OPERATOR_ONLY,  # the year of one's own operator
     "operator_revenue:annual-report-xlsx": OPERATOR_ONLY,
+    "operator_products:list": OPERATOR_ONLY,
+    "operator_products:create": OPERATOR_ONLY,
+    "operator_products:detail": OPERATOR_OBJECT,
+    "operator_products:price": POST_ONLY,
+    "operator_products:withdraw": POST_ONLY,
+    "operator_products:resubmit": POST_ONLY,
+    "operator_products:ceilings": OPERATOR_ONLY,
+    "operator_products:ceiling-create": OPERATOR_ONLY,
+    "operator_products:ceiling-year": OPERATOR_ONLY,  # the year of one's own operator
+    "operator_products:report-breakdown": OPERATOR_OBJECT,
+    "operator_products:disclosures": OPERATOR_ONLY,
+    "operator_products:disclosure-prepare": POST_ONLY,
+    "operator_products:disclosure": OPERATOR_OBJECT,
     # Bureau.
     "reporting:bureau-assessment": BUREAU_ONLY,
     "bureau_revenue:index": BUREAU_ONLY,
@@ -282,6 +303,27 @@ POSTS: dict[str, Row] = {
     "api_keys:revoke": row(FORBIDDEN, anonymous=LOGIN, operator_admin=REDIRECT),
     "operator_revenue:report-create": OPERATOR_ONLY,
     "operator_revenue:report-correct": OPERATOR_OBJECT,
+    "operator_products:create": OPERATOR_ONLY,
+    # Sent empty: the price and the resubmission are refused with the form's errors (400).
+    "operator_products:price": row(
+        FORBIDDEN, anonymous=LOGIN, operator=BAD_REQUEST, other_operator=NOT_FOUND
+    ),
+    "operator_products:resubmit": row(
+        FORBIDDEN, anonymous=LOGIN, operator=BAD_REQUEST, other_operator=NOT_FOUND
+    ),
+    "operator_products:withdraw": row(
+        FORBIDDEN, anonymous=LOGIN, operator=REDIRECT, other_operator=NOT_FOUND
+    ),
+    "operator_products:ceiling-create": OPERATOR_ONLY,
+    "operator_products:report-breakdown": OPERATOR_OBJECT,  # sent empty: the form's errors
+    # Each operator prepares its own disclosure of last year, then lands on it.
+    "operator_products:disclosure-prepare": row(
+        FORBIDDEN, anonymous=LOGIN, operator=REDIRECT, other_operator=REDIRECT
+    ),
+    # Publishing the draft (the statement is optional), then back to it.
+    "operator_products:disclosure": row(
+        FORBIDDEN, anonymous=LOGIN, operator=REDIRECT, other_operator=NOT_FOUND
+    ),
     "twofactor:setup": BUREAU_ONLY,
     "twofactor:verify": row(FORBIDDEN, anonymous=LOGIN, bureau=REDIRECT),
     # New recovery codes only after the second factor: unverified staff get 403 too.
@@ -313,6 +355,12 @@ API: dict[str, Row] = {
     "POST /api/v1/revenue-reports/": row(
         UNAUTHORIZED, operator=BAD_REQUEST, other_operator=BAD_REQUEST
     ),
+    "GET /api/v1/products/": API_KEY_HOLDERS,  # each key lists its own operator's
+    "POST /api/v1/products/": row(UNAUTHORIZED, operator=BAD_REQUEST, other_operator=BAD_REQUEST),
+    # Sent empty: the operator's own product answers 400; another operator's is not revealed.
+    "POST /api/v1/products/{product}/prices/": row(
+        UNAUTHORIZED, operator=BAD_REQUEST, other_operator=NOT_FOUND
+    ),
 }
 
 
@@ -335,6 +383,9 @@ class World:
     notification_pk: int  # the operator administrator's, of that key's creation
     year: int
     registration: Registration  # of the entry, by the department
+    product: Product  # the operator's, offered and priced
+    disclosure: AnnualDisclosure  # the operator's draft for last year
+    published: AnnualDisclosure  # the bureau's, published for last year
 
 
 # URL name -> the kwargs of its route in the world.
@@ -372,11 +423,22 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "operator_revenue:annual-report-xlsx": lambda w: {"year": w.year},
     "bureau_revenue:annual-report": lambda w: {"operator_id": w.operator.pk, "year": w.year},
     "bureau_revenue:annual-report-xlsx": lambda w: {"operator_id": w.operator.pk, "year": w.year},
+    "products:product": lambda w: {"pk": w.product.pk},
+    "products:disclosure-year": lambda w: {"year": w.published.year},
+    "products:disclosure-csv": lambda w: {"year": w.published.year, "pk": w.published.pk},
+    "operator_products:detail": lambda w: {"pk": w.product.pk},
+    "operator_products:price": lambda w: {"pk": w.product.pk},
+    "operator_products:withdraw": lambda w: {"pk": w.product.pk},
+    "operator_products:resubmit": lambda w: {"pk": w.product.pk},
+    "operator_products:ceiling-year": lambda w: {"year": w.year},
+    "operator_products:disclosure": lambda w: {"pk": w.disclosure.pk},
+    "operator_products:report-breakdown": lambda w: {"pk": w.report.pk},
 }
 
 # OpenAPI path parameter -> its value in the world.
 API_ARGUMENTS: dict[str, Callable[[World], str]] = {
     "identifier": lambda w: w.entry.identifier,
+    "product": lambda w: str(w.product.pk),
 }
 
 
@@ -446,6 +508,29 @@ def _registration(entry: CatalogEntry, member: User, reviewer: User) -> Registra
     return Registration.objects.get(application=application)
 
 
+def _product(authorization: Authorization, users: dict[str, Any]) -> Product:
+    """Listed, reviewed, capped and priced through the services."""
+    member, today = users["operator_member"], timezone.localdate()
+    product = product_services.product_submit(
+        operator=authorization.operator, actor=member, authorizations=[authorization],
+        scenario=authorization.scenario,
+        data={"name": "学区查询", "description": "按地址查询学区", "kind": "data_service",
+              "use": "industry", "fee_form": "per_call", "unit": "次"},
+    )  # fmt: skip
+    for kind in ("security", "compliance"):
+        product_services.product_review_record(
+            product=product, actor=users["reviewer"], kind=kind, outcome="passed", reason="通过",
+            document=SimpleUploadedFile("review.pdf", b"%PDF-1.4 review", "application/pdf"),
+        )  # fmt: skip
+    product_services.cap_price_set(
+        product=product, actor=users["approver"], amount=Decimal("0.05"), effective_from=today
+    )
+    product_services.actual_price_set(
+        product=product, actor=member, amount=Decimal("0.04"), effective_from=today
+    )
+    return product
+
+
 def build_world(permissions: dict[str, list[tuple[str, str]]], tmp_path: Path) -> World:
     department = DepartmentFactory(code="EDU", name="市教育局")
     other_department = DepartmentFactory(code="HEALTH", name="市卫生健康委员会")
@@ -481,6 +566,17 @@ def build_world(permissions: dict[str, list[tuple[str, str]]], tmp_path: Path) -
         attachment=SimpleUploadedFile("invoice.pdf", b"%PDF-1.4 invoice", "application/pdf"),
     )  # fmt: skip
     registration = _registration(entry, member, reviewer)
+    product = _product(authorization, users)
+    last_year = timezone.localdate().year - 1
+    disclosure = product_services.disclosure_prepare(
+        year=last_year, operator=operator, actor=operator_member
+    )
+    published = product_services.disclosure_publish(
+        disclosure=product_services.disclosure_prepare(
+            year=last_year, operator=None, actor=users["approver"]
+        ),
+        actor=users["approver"],
+    )
     key, raw = api_services.api_key_create(actor=users["operator_admin"], name="matrix")
     rival_admin = UserFactory(username="rival_admin", operator=other_operator,
                               organisation_role="admin")  # fmt: skip
@@ -493,7 +589,7 @@ def build_world(permissions: dict[str, list[tuple[str, str]]], tmp_path: Path) -
         authorization=authorization,
         qualification=Qualification.objects.filter(operator=operator).earliest("pk"),
         report=report, operator=operator, key_pk=key.pk, year=period.year,
-        registration=registration,
+        registration=registration, product=product, disclosure=disclosure, published=published,
         notification_pk=Notification.objects.get(
             recipient=users["operator_admin"], kind=Kind.API_KEY_CREATED
         ).pk,

@@ -31,6 +31,7 @@ from apps.catalog import services as catalog_services
 from apps.cdo import services as cdo_services
 from apps.datazone import services as datazone_services
 from apps.organisations import services as organisation_services
+from apps.products import services as product_services
 from apps.registration import services as registration_services
 from apps.revenue import services as revenue_services
 from apps.revenue.models import CertifiedTransactionAmount, LocalTaxStatus, RevenueShareRecord
@@ -69,6 +70,10 @@ NOT_STATE_CHANGING = {
     "notifications.next_digest_time",  # date arithmetic
     "notifications.retry_delay",  # arithmetic
     "notifications.message_id_for",  # a hash
+    "products.check_product_data",  # validator
+    "products.check_ceiling_figures",  # validator
+    "products.carry_over_rule",  # the rule as a sentence
+    "products.disclosure_due_on",  # date arithmetic
 }
 
 # Steps of the services below, called only by them: their recipes cover what these write.
@@ -670,6 +675,183 @@ def _(get: Get):
         operator=operator, year=2025, amount=Decimal("6000000"), certified_on=date(2026, 1, 20)
     )
     return lambda: revenue_services.transaction_support_compute(year=2025, actor=None)
+
+
+# products
+
+
+def _product(get: Get) -> Any:
+    from tests.products.conftest import submit_product
+
+    return submit_product(_revenue_authorization(get), get("operator_member"))
+
+
+def _offered_product(get: Get) -> Any:
+    from tests.products.conftest import offer
+
+    return offer(_product(get), get("reviewer"))
+
+
+@recipe("products.product_submit", EventKind.PRODUCT_CHANGED)
+def _(get: Get):
+    from tests.products.conftest import submit_product
+
+    authorization, member = _revenue_authorization(get), get("operator_member")
+    return lambda: submit_product(authorization, member)
+
+
+@recipe("products.product_review_record", EventKind.PRODUCT_DECIDED)
+def _(get: Get):
+    from tests.products.conftest import review
+
+    product, reviewer = _product(get), get("reviewer")
+    return lambda: review(product, reviewer, "security")
+
+
+@recipe("products.product_resubmit", EventKind.PRODUCT_CHANGED)
+def _(get: Get):
+    from tests.products.conftest import review
+
+    product, member = _product(get), get("operator_member")
+    review(product, get("reviewer"), "security", "failed")
+    return lambda: product_services.product_resubmit(
+        product=product, actor=member, description="改进后"
+    )
+
+
+@recipe("products.product_withdraw", EventKind.PRODUCT_DECIDED)
+def _(get: Get):
+    product, reviewer = _offered_product(get), get("reviewer")
+    return lambda: product_services.product_withdraw(product=product, actor=reviewer, reason="隐患")
+
+
+@recipe("products.products_withdraw_with", EventKind.PRODUCT_DECIDED)
+def _(get: Get):
+    product, approver = _offered_product(get), get("approver")
+    authorization = product.authorizations.get()
+    return lambda: product_services.products_withdraw_with(authorization, approver, "暂停")
+
+
+@recipe("products.cap_price_set", EventKind.PRICE_SET)
+def _(get: Get):
+    product, approver = _offered_product(get), get("approver")
+    return lambda: product_services.cap_price_set(
+        product=product, actor=approver, amount=Decimal("1.00"),
+        effective_from=timezone.localdate(),
+    )  # fmt: skip
+
+
+@recipe("products.actual_price_set", EventKind.PRICE_SET)
+def _(get: Get):
+    product, member = _offered_product(get), get("operator_member")
+    product_services.cap_price_set(
+        product=product, actor=get("approver"), amount=Decimal("1.00"),
+        effective_from=timezone.localdate(),
+    )  # fmt: skip
+    return lambda: product_services.actual_price_set(
+        product=product, actor=member, amount=Decimal("0.90"), effective_from=timezone.localdate()
+    )
+
+
+def _ceiling(get: Get) -> Any:
+    from tests.products.test_ceilings import propose
+
+    return propose(get("operator"), get("operator_member"))
+
+
+@recipe("products.ceiling_propose", EventKind.REVENUE_CEILING_CHANGED)
+def _(get: Get):
+    return lambda: _ceiling(get)
+
+
+@recipe("products.ceiling_correct", EventKind.REVENUE_CEILING_CHANGED)
+def _(get: Get):
+    from tests.products.test_ceilings import figures
+
+    ceiling, member = _ceiling(get), get("operator_member")
+    product_services.ceiling_return(ceiling=ceiling, actor=get("reviewer"), reason="补充依据")
+    return lambda: product_services.ceiling_correct(
+        ceiling=ceiling, actor=member, figures=figures()
+    )
+
+
+@recipe("products.ceiling_check", EventKind.REVENUE_CEILING_DECIDED)
+def _(get: Get):
+    ceiling, reviewer = _ceiling(get), get("reviewer")
+    return lambda: product_services.ceiling_check(ceiling=ceiling, actor=reviewer)
+
+
+@recipe("products.ceiling_return", EventKind.REVENUE_CEILING_DECIDED)
+def _(get: Get):
+    ceiling, reviewer = _ceiling(get), get("reviewer")
+    return lambda: product_services.ceiling_return(ceiling=ceiling, actor=reviewer, reason="不全")
+
+
+def _checked(get: Get) -> Any:
+    ceiling = _ceiling(get)
+    return product_services.ceiling_check(ceiling=ceiling, actor=get("reviewer"))
+
+
+@recipe("products.ceiling_approve", EventKind.REVENUE_CEILING_DECIDED)
+def _(get: Get):
+    ceiling, approver = _checked(get), get("approver")
+    return lambda: product_services.ceiling_approve(ceiling=ceiling, actor=approver)
+
+
+@recipe("products.revenue_ceiling_carry_over", EventKind.REVENUE_CEILING_DECIDED)
+def _(get: Get):
+    from tests.products.test_ceilings import figures
+
+    authorization, member, approver = (
+        _revenue_authorization(get), get("operator_member"), get("approver"),
+    )  # fmt: skip
+    zero = {name: Decimal("0.00") for name in ("cost_platform", "cost_transmission",
+            "cost_processing", "cost_other", "subsidies", "tax", "profit_rate")}  # fmt: skip
+    ceiling = product_services.ceiling_propose(
+        operator=authorization.operator, actor=member, year=LAST_MONTH.year,
+        figures=figures(**zero, cost_labour=Decimal("10.00")),
+    )  # fmt: skip
+    product_services.ceiling_check(ceiling=ceiling, actor=get("reviewer"))
+    product_services.ceiling_approve(ceiling=ceiling, actor=approver)
+    _verified_for(get, authorization)
+    return lambda: product_services.revenue_ceiling_carry_over(ceiling=ceiling, actor=approver)
+
+
+def _verified_for(get: Get, authorization: Authorization) -> Any:
+    report = submit(authorization, get("operator_member"))
+    return revenue_services.revenue_report_verify(report=report, actor=get("reviewer"))
+
+
+@recipe("products.product_revenue_record", EventKind.REVENUE_REPORT_CHANGED)
+def _(get: Get):
+    product, member = _offered_product(get), get("operator_member")
+    report = submit(product.authorizations.get(), member)
+    return lambda: product_services.product_revenue_record(
+        report=report, product=product, actor=member, amount=Decimal("400.00")
+    )
+
+
+@recipe("products.disclosure_prepare", EventKind.DISCLOSURE_CHANGED)
+def _(get: Get):
+    member = get("operator_member")
+    return lambda: product_services.disclosure_prepare(
+        year=LAST_MONTH.year, operator=member.operator, actor=member
+    )
+
+
+@recipe("products.disclosures_open", EventKind.DISCLOSURE_CHANGED)
+def _(get: Get):
+    _revenue_authorization(get)
+    return lambda: product_services.disclosures_open(year=timezone.localdate().year - 1)
+
+
+@recipe("products.disclosure_publish", EventKind.DISCLOSURE_CHANGED)
+def _(get: Get):
+    approver = get("approver")
+    disclosure = product_services.disclosure_prepare(
+        year=timezone.localdate().year - 1, operator=None, actor=approver
+    )
+    return lambda: product_services.disclosure_publish(disclosure=disclosure, actor=approver)
 
 
 # twofactor

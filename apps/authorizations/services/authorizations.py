@@ -16,6 +16,7 @@ from apps.organisations.models import Operator
 
 from .. import notify
 from ..choices import AUTHORIZATION_TRANSITIONS, AuthorizationStatus
+from ..gates import authorization_ended
 from ..models import Authorization
 from ..selectors import operator_is_qualified
 
@@ -67,6 +68,8 @@ def _move(
     )
     authorization.save(update_fields=["status", "status_reason"])
     authorization_sync_permission(operator=authorization.operator, entry=authorization.entry)
+    if to_status != AuthorizationStatus.ACTIVE:
+        authorization_ended(authorization=authorization, actor=actor, reason=reason)
     notify.authorization_moved(authorization=authorization)
     return authorization
 

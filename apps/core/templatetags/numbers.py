@@ -68,3 +68,13 @@ def price_with_unit(authorization: object) -> str:
     }
     unit = units.get(str(basis)) or _("yuan")
     return f"{shown} {unit}"
+
+
+@register.filter
+def unit_price(value: object) -> str:
+    """A unit price in yuan with as many places as it has, two to four: ¥0.005, ¥1,200.00."""
+    price = _decimal(value)
+    if price is None:
+        return "—"
+    places = min(max(2, _places(price.normalize())), 4)
+    return "¥" + number_format(price, places, use_l10n=True, force_grouping=True)

@@ -12,6 +12,7 @@ from apps.cdo.demo import seed_cdos
 from apps.datazone.demo import seed_datazone
 from apps.datazone.models import DataVersion
 from apps.organisations.demo import seed_organisations
+from apps.products.demo import seed_products
 from apps.registration.demo import seed_registrations
 from apps.revenue.demo import seed_revenue
 from apps.twofactor.demo import seed_two_factor
@@ -35,13 +36,15 @@ class Command(BaseCommand):
         seed_datazone()
         versions = DataVersion.objects.live().count()
         reports = seed_revenue()
+        products = seed_products()
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data: {len(organisations.departments)} departments, "
                 f"{len(organisations.operators)} operators, {len(organisations.logins)} users, "
                 f"{entries} catalog entries, {registrations} registration applications, "
                 f"{applications} applications, "
-                f"{versions} entries with live data, {reports} revenue reports"
+                f"{versions} entries with live data, {reports} revenue reports, "
+                f"{products} data products"
             )
         )
         self.stdout.write("demo logins (username / password):")
