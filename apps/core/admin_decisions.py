@@ -37,6 +37,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.accounts.roles import ROLE_LABELS
 from apps.core.errors import DomainError
+from apps.core.templatetags.numbers import percent, price_with_unit, yuan
 
 if TYPE_CHECKING:  # django-stubs-ext is a development dependency
     from django_stubs_ext import StrOrPromise
@@ -192,6 +193,24 @@ def readable_json(value: Any) -> str:
     return _cell(value)
 
 
+def _number_display(field: "models.Field[Any, Any]") -> Callable[[Any], str] | None:
+    """How the admin shows a number as people read it: a ratio as 30%, money as ¥12,345.67
+    right-aligned, a price with its unit (元/行), an id as #1234 (an identifier is never grouped).
+    ``None`` leaves the field to Django's own display."""
+    name = field.name
+    if isinstance(field, models.AutoField | models.BigAutoField):
+        return lambda obj: f"#{obj.pk}"
+    if not isinstance(field, models.DecimalField):
+        return None
+    if name == "ratio" or name.endswith("_ratio"):
+        return lambda obj: format_html('<span class="num">{}</span>', percent(getattr(obj, name)))
+    if name == "price" and hasattr(field.model, "fee_basis"):
+        return lambda obj: format_html('<span class="num">{}</span>', price_with_unit(obj))
+    if field.decimal_places == 2:
+        return lambda obj: format_html('<span class="num">{}</span>', yuan(getattr(obj, name)))
+    return None
+
+
 def _readable_display(field: "models.JSONField[Any]") -> Callable[[Any], str]:
     def display(obj: Any) -> str:
         return readable_json(getattr(obj, field.name))
@@ -213,6 +232,12 @@ class BureauAdmin(SimpleHistoryAdmin):
             if isinstance(field, models.JSONField):
                 name = f"{field.name}_readable"
                 setattr(self, name, _readable_display(field))
+                self.readable_names[field.name] = name
+            elif isinstance(field, models.Field) and (shown := _number_display(field)):
+                name = f"{field.name}_shown"
+                shown.short_description = field.verbose_name  # type: ignore[attr-defined]
+                shown.admin_order_field = field.name  # type: ignore[attr-defined]
+                setattr(self, name, shown)
                 self.readable_names[field.name] = name
 
     def _readable(self, names: Iterable[Any], shown_read_only: Iterable[Any]) -> list[Any]:

@@ -24,6 +24,7 @@ from apps.catalog.models import CatalogEntry
 from apps.cdo.models import CdoAssignment
 from apps.core.queues import QUEUE_PREVIEW, work_queue_kind, work_queue_kinds, work_queues_for
 from apps.datazone.models import DataVersion
+from apps.registration.models import RegistrationApplication
 from apps.revenue.models import RevenueReport
 from tests.factories import OperatorFactory, UserFactory, make_entry
 
@@ -36,6 +37,7 @@ BUREAU_REVIEWER = {
     "bureau_qualifications_expiring",
     "revenue_reports_to_verify",
     "revenue_months_to_settle",
+    "registration_applications_to_decide",
 }
 BUREAU_APPROVER = {
     "catalog_entries_to_review",
@@ -43,9 +45,11 @@ BUREAU_APPROVER = {
     "bureau_authorizations_expiring",
     "revenue_reports_to_verify",
     "revenue_months_to_settle",
+    "registration_applications_to_decide",
 }
 DEPARTMENT = {"catalog_returned_entries", "datazone_failed_uploads"}
 OPERATOR = {
+    "operator_returned_applications",
     "operator_qualifications_expiring",
     "operator_authorizations_expiring",
     "revenue_returned_reports",
@@ -126,6 +130,14 @@ class World:
             submitted_by=self.operator_member, submitted_at=timezone.now(),
         )  # fmt: skip
 
+    def registration_application(self, *, due_in: int = 3) -> RegistrationApplication:
+        today = timezone.localdate()
+        return RegistrationApplication.objects.create(
+            entry=self.entry_in("published"), department=self.department, kind="first",
+            summary="全市中小学校名称。", applicant=self.member, submitted_on=today,
+            due_on=today + timedelta(days=due_in),
+        )  # fmt: skip
+
     def failed_upload(self) -> DataVersion:
         entry = self.entry_in("published")
         return DataVersion.objects.create(
@@ -185,6 +197,10 @@ def add_item(world: World, key: str, cdo=None) -> None:
         "revenue_returned_reports": lambda: world.report("returned"),
         "api_keys_expiring": lambda: world.key(days=10),
         "api_quota_nearly_used": world.heavy_use,
+        "operator_returned_applications": lambda: world.application(
+            "department_disagreed", department_opinion_at=timezone.now()
+        ),
+        "registration_applications_to_decide": world.registration_application,
     }[key]()
 
 
@@ -286,6 +302,7 @@ def test_queues_show_only_the_users_own_organisation(world, other_department_mem
     other_operator_member = UserFactory(operator=OperatorFactory(), organisation_role="member")
     add_item(world, "api_keys_expiring")
     add_item(world, "revenue_returned_reports")
+    add_item(world, "operator_returned_applications")
     for key in OPERATOR:
         assert read(other_operator_member, key).count == 0, key
 
@@ -366,3 +383,36 @@ def test_work_queues_for_skips_empty_queues_on_request(world, reviewer):
     add_item(world, "qualifications_to_review")
     waiting = work_queues_for(reviewer, only_waiting=True)
     assert [queue.key for queue in waiting] == ["qualifications_to_review"]
+
+
+def test_a_returned_application_leaves_the_queue_once_withdrawn(world, operator_member):
+    application = world.application("department_disagreed", department_opinion_at=timezone.now())
+    world.application("department_agreed")  # on its way, nothing for the operator to do
+    assert read(operator_member, "operator_returned_applications").count == 1
+    Application.objects.filter(pk=application.pk).update(status="withdrawn")
+    assert read(operator_member, "operator_returned_applications").count == 0
+
+
+def test_the_registration_queue_puts_the_soonest_deadline_first_and_counts_the_overdue(
+    world, reviewer
+):
+    later = world.registration_application(due_in=5)
+    overdue = world.registration_application(due_in=-1)
+    RegistrationApplication.objects.create(
+        entry=world.entry_in("published"), department=world.department, kind="first",
+        summary="缺材料", applicant=world.member, submitted_on=timezone.localdate(),
+        status="incomplete",
+    )  # fmt: skip  # the applicant's turn: not the bureau's work
+    queue = read(reviewer, "registration_applications_to_decide")
+    assert queue.count == 2
+    assert queue.overdue == 1
+    assert [item.url for item in queue.items] == [
+        reverse("admin:registration_registrationapplication_change", args=[pk])
+        for pk in (overdue.pk, later.pk)
+    ]
+    assert queue.items[0].overdue
+
+
+def test_the_auditor_does_not_decide_registrations(auditor, department_member, operator_member):
+    for user in (auditor, department_member, operator_member):
+        assert "registration_applications_to_decide" not in shown(user)
