@@ -47,7 +47,7 @@ BUREAU_APPROVER = {
     "revenue_months_to_settle",
     "registration_applications_to_decide",
 }
-DEPARTMENT = {"catalog_returned_entries", "datazone_failed_uploads"}
+DEPARTMENT = {"catalog_returned_entries", "datazone_failed_uploads", "datazone_held_uploads"}
 OPERATOR = {
     "operator_returned_applications",
     "operator_qualifications_expiring",
@@ -138,10 +138,10 @@ class World:
             due_on=today + timedelta(days=due_in),
         )  # fmt: skip
 
-    def failed_upload(self) -> DataVersion:
+    def failed_upload(self, status: str = "failed") -> DataVersion:
         entry = self.entry_in("published")
         return DataVersion.objects.create(
-            entry=entry, number=1, status="failed", file="x.csv", original_filename="学校.csv",
+            entry=entry, number=1, status=status, file="x.csv", original_filename="学校.csv",
             file_format="csv", size_bytes=10, uploaded_by=self.member,
         )  # fmt: skip
 
@@ -192,6 +192,7 @@ def add_item(world: World, key: str, cdo=None) -> None:
         "revenue_months_to_settle": lambda: world.report("verified", months_ago=next(_serial)),
         "applications_awaiting_opinion": lambda: world.application("submitted"),
         "datazone_failed_uploads": world.failed_upload,
+        "datazone_held_uploads": lambda: world.failed_upload("held"),
         "operator_qualifications_expiring": lambda: world.qualification("approved", days=20),
         "operator_authorizations_expiring": lambda: world.authorization(days=20),
         "revenue_returned_reports": lambda: world.report("returned"),
@@ -297,6 +298,8 @@ def test_each_queue_reads_in_one_query_whatever_the_size(
 def test_queues_show_only_the_users_own_organisation(world, other_department_member, db):
     add_item(world, "catalog_returned_entries")
     add_item(world, "datazone_failed_uploads")
+    add_item(world, "datazone_held_uploads")
+    assert read(other_department_member, "datazone_held_uploads").count == 0
     assert read(other_department_member, "catalog_returned_entries").count == 0
     assert read(other_department_member, "datazone_failed_uploads").count == 0
     other_operator_member = UserFactory(operator=OperatorFactory(), organisation_role="member")

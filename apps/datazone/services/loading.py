@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.catalog.models import CatalogEntry
+from apps.core.errors import IllegalTransition, NotAllowed
 
 from .. import ingest
-from ..choices import EncodingChoice, VersionStatus
+from ..choices import EncodingChoice, VersionStatus, row_count_changes_much
 from ..models import DataVersion
 from ..notify import version_finished
 from ..reports import make_error
@@ -211,9 +212,7 @@ def _switch_live(loaded: DataVersion, *, table: str, rows: int) -> DataVersion:
     A load that finishes after a newer version went live is superseded at once: the newest
     complete upload is the live one.
     """
-    versions = list(
-        DataVersion.objects.select_for_update().filter(entry_id=loaded.entry_id).order_by("pk")
-    )
+    versions = _locked_versions(loaded)
     current = next((v for v in versions if v.is_live), None)
     version = next(v for v in versions if v.pk == loaded.pk)
     done = {
@@ -228,14 +227,75 @@ def _switch_live(loaded: DataVersion, *, table: str, rows: int) -> DataVersion:
             reason=_("loaded after version %(number)s went live") % {"number": current.number},
             **done,
         )  # fmt: skip
-    if current is not None:
-        move_version(
-            current, VersionStatus.SUPERSEDED, actor=actor,
-            reason=_("superseded by version %(number)s") % {"number": version.number},
+    if (
+        current is not None
+        and actor is not None
+        and actor.department_id is not None  # the bureau's own loads are not held
+        and row_count_changes_much(live_rows=current.row_count, new_rows=rows)
+    ):
+        return move_version(
+            version, VersionStatus.HELD, actor=actor,
+            reason=_("held: %(rows)s rows where version %(number)s has %(live)s")
+            % {"rows": rows, "number": current.number, "live": current.row_count},
+            **done,
         )  # fmt: skip
-    live = move_version(version, VersionStatus.LIVE, actor=actor, reason=_("loaded"), **done)
+    return go_live(versions, version, actor=actor, reason=_("loaded"), **done)
+
+
+def go_live(
+    versions: list[DataVersion], version: DataVersion, *, actor: User | None, reason: str,
+    **changes: Any,
+) -> DataVersion:  # fmt: skip
+    """Make ``version`` live among its entry's locked ``versions``: the live one and any older
+    upload still held for confirmation are superseded."""
+    for other in versions:
+        if other.is_live or (other.status == VersionStatus.HELD and other.number < version.number):
+            move_version(
+                other, VersionStatus.SUPERSEDED, actor=actor,
+                reason=_("superseded by version %(number)s") % {"number": version.number},
+            )  # fmt: skip
+    live = move_version(version, VersionStatus.LIVE, actor=actor, reason=reason, **changes)
     version_finished(version=live)
     return live
+
+
+@transaction.atomic
+def data_version_confirm(*, version: DataVersion, actor: User) -> DataVersion:
+    """The department confirms that a held upload goes live despite its changed row count."""
+    _check_member(version, actor)
+    versions = _locked_versions(version)
+    target = next(v for v in versions if v.pk == version.pk)
+    if target.status != VersionStatus.HELD:
+        raise IllegalTransition(_("Only an upload awaiting confirmation can be confirmed."))
+    return go_live(versions, target, actor=actor, reason=_("confirmed by the department"))
+
+
+@transaction.atomic
+def data_version_discard(*, version: DataVersion, actor: User) -> DataVersion:
+    """The department discards a held upload: its rows and file are deleted, the live version
+    stays live."""
+    _check_member(version, actor)
+    target = next(v for v in _locked_versions(version) if v.pk == version.pk)
+    if target.status != VersionStatus.HELD:
+        raise IllegalTransition(_("Only an upload awaiting confirmation can be discarded."))
+    store = table_store()
+    if target.table_name and store.table_exists(target.table_name):
+        store.drop_table(target.table_name)
+    return move_version(
+        target, VersionStatus.DISCARDED, actor=actor, reason=_("discarded by the department"),
+        **data_version_file_discarded(target),
+    )  # fmt: skip
+
+
+def _check_member(version: DataVersion, actor: User) -> None:
+    if actor.department_id is None or actor.department_id != version.entry.department_id:
+        raise NotAllowed(_("Only members of the providing department may upload its data."))
+
+
+def _locked_versions(version: DataVersion) -> list[DataVersion]:
+    return list(
+        DataVersion.objects.select_for_update().filter(entry_id=version.entry_id).order_by("pk")
+    )
 
 
 def _fail(version: DataVersion, errors: list[dict[str, Any]], error_count: int) -> DataVersion:
