@@ -42,6 +42,7 @@ from simple_history.template_utils import (  # type: ignore[import-untyped]
 
 from apps.accounts.roles import ROLE_LABELS
 from apps.core.errors import DomainError
+from apps.core.history import SYSTEM_PREFIX, history_reason
 from apps.core.templatetags.numbers import percent, price_with_unit, yuan
 
 if TYPE_CHECKING:  # django-stubs-ext is a development dependency
@@ -162,6 +163,8 @@ class ReasonForm(GroupedForm):
 
 
 def _cell(value: Any) -> str:
+    if isinstance(value, str) and value.startswith(SYSTEM_PREFIX):  # a reason the system wrote
+        return history_reason(value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list):

@@ -105,3 +105,13 @@ def test_the_migration_converts_the_reasons_already_written(department):
         "sys:submitted",
         "标题有误",
     } <= stored
+
+
+def test_an_audit_entrys_details_show_the_systems_reason_in_the_readers_language():
+    from apps.core.admin_decisions import readable_json
+
+    details = {"status": "live", "reason": 'sys:superseded by version %(number)s|{"number":3}'}
+    with translation.override("en"):
+        assert "superseded by version 3" in readable_json(details)
+    with translation.override("zh-hans"):
+        assert "已被版本 3 替代" in readable_json(details)
