@@ -32,6 +32,7 @@ from tests.security.test_access_matrix import (
 LANGUAGES = ("zh-hans", "en")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]")
 HAN_CHARACTER = re.compile(r"[\u3400-\u9fff]")
+ENGLISH_PUNCTUATION = re.compile(r"[\u3400-\u9fff）][,;!?] ?[\u3400-\u9fff\d（]")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*[A-Za-z]|[A-Za-z]")
 # Standard names, formats, units and product names a Chinese page writes in Latin letters.
 LATIN_ALLOWED = {
@@ -121,9 +122,11 @@ def wrong_language(chunk: str, language: str, data: re.Pattern[str]) -> str | No
             return None
         rest = data.sub(" ", chunk)
         return chunk if HAN_CHARACTER.search(rest) else None
+    rest = data.sub(" ", chunk)
+    if ENGLISH_PUNCTUATION.search(rest):  # "已提交, 待审核": Chinese sentences take ，；：
+        return chunk
     if not re.search(r"[A-Za-z]", chunk):
         return None
-    rest = data.sub(" ", chunk)
     rest = re.sub(r"https?://\S+|\S+@\S+|\b[\w.-]+\.(?:csv|xlsx|pdf|jsonl|json|txt)\b", " ", rest)
     rest = re.sub(r"(?<![\w/])/[\w./?=&;<>-]*", " ", rest)  # a path: /catalog.ttl?page=1
     rest = re.sub(r"\b[\w-]*\d[\w-]*\b|\b\w+\*{3,}", " ", rest)  # codes: EDU-00001, a masked hash
@@ -184,6 +187,8 @@ def test_every_page_speaks_one_language(matrix_world, persona, db):
         ("zh-hans", "Catalog entries", True),
         ("zh-hans", "下载 CSV 文件（UTF-8）", False),
         ("zh-hans", "EDU-00001 全市中小学校基本信息", False),
+        ("zh-hans", "已提交, 待审核", True),
+        ("zh-hans", "已提交，待审核", False),
     ],
 )
 def test_the_check_tells_data_from_interface(language, chunk, wrong):
