@@ -1,6 +1,7 @@
 """The portal's APIs, included at /api/: version 1 and its OpenAPI 3 description."""
 
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -68,5 +69,12 @@ urlpatterns = [
     path("v1/", RedirectView.as_view(pattern_name="api-docs"), name="api-v1"),
     path("v1/", include(v1_patterns)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # The page's title in the reader's language (the schema's own title stays as clients read it).
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", title=_("Public data portal API")
+        ),
+        name="api-docs",
+    ),
 ]

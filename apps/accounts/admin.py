@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import User
 
@@ -9,7 +10,7 @@ from .models import User
 class UserAdmin(BaseUserAdmin):
     list_display = (
         "username",
-        "get_full_name",
+        "full_name",
         "bureau",
         "department",
         "operator",
@@ -27,6 +28,10 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
     autocomplete_fields = ("department", "operator")
+
+    @admin.display(description=pgettext_lazy("person", "Name"), ordering="last_name")
+    def full_name(self, user: User) -> str:
+        return user.get_full_name()
 
     def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         # Users are deactivated, never deleted: history rows point at them.

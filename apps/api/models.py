@@ -39,7 +39,11 @@ class ApiKey(models.Model):
         help_text=_("Leave empty to let the key use every authorization of the operator."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
@@ -51,6 +55,7 @@ class ApiKey(models.Model):
         null=True,
         blank=True,
         editable=False,
+        verbose_name=_("revoked by"),
     )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
 

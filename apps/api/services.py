@@ -16,6 +16,7 @@ from django.db import (
 from django.db.models import Model, sql
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import OrganisationRole, User
 from apps.authorizations.models import Authorization
@@ -56,7 +57,7 @@ def api_key_create(
         operator_id=actor.operator_id, name=name, prefix=prefix, secret_hash=secret_hash,
         created_by=actor, expires_at=expires_at,
     )  # fmt: skip
-    history_attribute(key, user=actor, reason=_("created"))
+    history_attribute(key, user=actor, reason=gettext_lazy("created"))
     key.save()
     key.authorizations.set(chosen)
     api_key_created(key=key, actor=actor)
@@ -71,7 +72,7 @@ def api_key_revoke(*, key: ApiKey, actor: User) -> ApiKey:
         raise IllegalTransition(_("This key is already revoked."))
     key.revoked_at = timezone.now()
     key.revoked_by = actor
-    history_attribute(key, user=actor, reason=_("revoked"))
+    history_attribute(key, user=actor, reason=gettext_lazy("revoked"))
     key.save(update_fields=["revoked_at", "revoked_by"])
     return key
 

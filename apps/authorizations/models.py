@@ -82,10 +82,17 @@ class Qualification(models.Model):
         _("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
     )
     review_reason = models.TextField(_("review comment"), blank=True)
-    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     reviewed_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
 
@@ -123,7 +130,9 @@ class Scenario(models.Model):
     description = models.TextField(_("description"))
     expected_product = models.CharField(_("expected data product"), max_length=300)
     use = models.CharField(_("use"), max_length=20, choices=Use.choices)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -180,24 +189,41 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     # The department's opinion (by its CDO, or its administrator until CDOs exist).
     department_opinion_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("department opinion by"),
     )
     department_comment = models.TextField(_("department comment"), blank=True)
-    department_opinion_at = models.DateTimeField(null=True, blank=True)
+    department_opinion_at = models.DateTimeField(
+        _("department opinion given"), null=True, blank=True
+    )
     # The reviewer's recommendation; the approver who decides must be someone else (four eyes).
     recommendation = models.CharField(
         _("recommendation"), max_length=10, choices=Recommendation.choices, blank=True
     )
     recommended_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("recommended by"),
     )
     recommendation_comment = models.TextField(_("recommendation comment"), blank=True)
-    recommended_at = models.DateTimeField(null=True, blank=True)
+    recommended_at = models.DateTimeField(_("recommended on"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("decided by"),
     )
     decision_reason = models.TextField(_("decision reason"), blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -241,7 +267,10 @@ class Authorization(models.Model):
     """The grant (授权) an approved application produces; its scope is fixed at approval."""
 
     application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="authorization"
+        Application,
+        on_delete=models.PROTECT,
+        related_name="authorization",
+        verbose_name=_("application"),
     )
     operator = models.ForeignKey(
         "organisations.Operator",
@@ -326,7 +355,10 @@ class Agreement(models.Model):
     """The authorization agreement's clauses (公共数据资源授权运营实施规范, 27号)."""
 
     authorization = models.OneToOneField(
-        Authorization, on_delete=models.PROTECT, related_name="agreement"
+        Authorization,
+        on_delete=models.PROTECT,
+        related_name="agreement",
+        verbose_name=_("authorization"),
     )
     number = models.CharField(_("agreement number"), max_length=60, blank=True)
     data_scope = models.TextField(_("data scope"))

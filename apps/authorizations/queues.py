@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from apps.accounts.models import OrganisationRole, Role, User
 from apps.cdo.selectors import cdo_standing
@@ -262,6 +262,36 @@ def _operator_expiring_authorizations(user: User) -> WorkQueue:
     )
 
 
+def _returned_applications(user: User) -> WorkQueue:
+    """Applications the providing department disagreed with: without its consent the bureau can
+    only refuse (发改数据规〔2025〕27号), so the operator reads the reason and withdraws or
+    applies again with a changed request."""
+    rows = (
+        _applications(ApplicationStatus.DEPARTMENT_DISAGREED)
+        .filter(operator_id=own(user.operator_id))
+        .order_by("department_opinion_at", "pk")
+    )
+    return queue_from_rows(
+        rows,
+        key="operator_returned_applications",
+        title=lambda n: (
+            ngettext(
+                "%(count)d application returned by the department",
+                "%(count)d applications returned by the department",
+                n,
+            )
+            % {"count": n}
+        ),
+        list_url=reverse("operator_authorizations:applications"),
+        item=lambda a: QueueItem(
+            label=_application_label(a),
+            url=reverse("operator_authorizations:application-detail", args=[a.pk]),
+            when=a.department_opinion_at,
+        ),
+        note=pgettext_lazy("work queue", "returned"),
+    )
+
+
 def work_queues_register() -> None:
     for kind in (
         QueueKind(
@@ -299,6 +329,12 @@ def work_queues_register() -> None:
             _gives_department_opinion,
             _applications_awaiting_opinion,
             5,
+        ),
+        QueueKind(
+            "operator_returned_applications",
+            _operator_member,
+            _returned_applications,
+            15,
         ),
         QueueKind(
             "operator_qualifications_expiring",

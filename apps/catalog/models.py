@@ -259,9 +259,14 @@ class CatalogEntry(models.Model):
 class CatalogField(models.Model):
     """One column of an entry's field schema, in order."""
 
-    entry = models.ForeignKey(CatalogEntry, on_delete=models.CASCADE, related_name="fields")
+    entry = models.ForeignKey(
+        CatalogEntry,
+        on_delete=models.CASCADE,
+        related_name="fields",
+        verbose_name=_("catalog entry"),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    name = models.CharField(_("name"), max_length=63, validators=[validate_field_name])
+    name = models.CharField(_("field name"), max_length=63, validators=[validate_field_name])
     label = models.CharField(_("label"), max_length=100)
     data_type = models.CharField(_("type"), max_length=20, choices=FieldType.choices)
     description = models.CharField(_("description"), max_length=500, blank=True)

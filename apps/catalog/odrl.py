@@ -23,12 +23,26 @@ ODRL = Namespace("http://www.w3.org/ns/odrl/2/")
 MAX_PERIOD = Literal("P5Y", datatype=XSD.duration)
 
 
+# What each kind of ODRL term is, as the profile page names it.
+KIND_LABELS = {
+    "Action": _("action"),
+    "LeftOperand": _("left operand"),
+    "RightOperand": _("right operand"),
+    "Property": _("property"),
+    "Unit": _("unit"),
+}
+
+
 @dataclass(frozen=True)
 class ProfileTerm:
     name: str
     kind: LiteralType["Action", "LeftOperand", "RightOperand", "Property", "Unit"]
     label: Promise
     definition: Promise
+
+    @property
+    def kind_label(self) -> Promise:
+        return KIND_LABELS[self.kind]
 
 
 PROFILE_TERMS = [

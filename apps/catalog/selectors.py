@@ -9,6 +9,7 @@ from django.utils import translation
 
 from apps.accounts.models import User
 from apps.core.exports import XLSX_MAX_ROWS
+from apps.core.history import SYSTEM_PREFIX
 
 from .choices import Openness, Status
 from .models import CatalogEntry, CatalogEntryQuerySet, CatalogField
@@ -97,8 +98,8 @@ def catalog_entry_submission_note(*, entry: CatalogEntry) -> str:
         .values_list("history_change_reason", "status")
         .first()
     )
-    if row is None or not row[0]:
-        return ""
+    if row is None or not row[0] or row[0].startswith(SYSTEM_PREFIX):
+        return ""  # nothing written, or the status's own name the system recorded
     reason, status = row
     labels = set()
     for code, _name in settings.LANGUAGES:

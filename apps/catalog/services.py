@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Role, User
 from apps.audit.models import EventKind
@@ -124,7 +125,7 @@ def catalog_entry_create(
     entry.full_clean(exclude=["identifier", "created_by"])
     entry.identifier = _next_identifier(department)
     _refresh_search(entry)
-    history_attribute(entry, user=actor, reason=_("created"))
+    history_attribute(entry, user=actor, reason=gettext_lazy("created"))
     entry.save()
     _write_fields(entry, fields, actor)
     return entry
@@ -146,7 +147,7 @@ def catalog_entry_update(
             setattr(entry, name, data[name])
     entry.full_clean(exclude=["created_by"])
     _refresh_search(entry)
-    history_attribute(entry, user=actor, reason=_("edited"))
+    history_attribute(entry, user=actor, reason=gettext_lazy("edited"))
     entry.save()
     _write_fields(entry, fields, actor)
     return entry
@@ -271,7 +272,7 @@ def catalog_field_tags_set(
             continue
         field.tags = wanted
         field.full_clean(exclude=["entry"])
-        history_attribute(field, user=actor, reason=reason or _("tags changed"))
+        history_attribute(field, user=actor, reason=reason or gettext_lazy("tags changed"))
         field.save(update_fields=["tags"])
         changed.append(field)
     if changed:

@@ -8,10 +8,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from apps.accounts.models import User
 from apps.core.errors import IllegalTransition, NotAllowed
-from apps.core.history import history_attribute
+from apps.core.history import history_attribute, system_reason
 from apps.organisations.models import Department
 
 from .models import CdoAssignment
@@ -59,7 +60,10 @@ def cdo_appoint(
         current.end_reason = _("succeeded by %(name)s") % {
             "name": user.get_full_name() or user.username
         }
-        history_attribute(current, user=actor, reason=current.end_reason)
+        succeeded = system_reason(
+            gettext_noop("succeeded by %(name)s"), name=user.get_full_name() or user.username
+        )
+        history_attribute(current, user=actor, reason=succeeded)
         current.save(update_fields=["term_end", "end_reason"])
     assignment = CdoAssignment(
         department=department, user=user, title=title, phone=phone, email=email,
@@ -69,7 +73,7 @@ def cdo_appoint(
     if document is not None:
         assignment.document = document
     assignment.full_clean(exclude=["document"] if document is None else None)
-    history_attribute(assignment, user=actor, reason=_("appointed"))
+    history_attribute(assignment, user=actor, reason=gettext_lazy("appointed"))
     assignment.save()
     return assignment
 

@@ -9,6 +9,7 @@ service's reason; nothing is written except by the service.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -28,15 +29,21 @@ from django.forms.boundfield import BoundField
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import (  # type: ignore[import-untyped]
+    HistoricalRecordContextHelper,
+)
 
 from apps.accounts.roles import ROLE_LABELS
 from apps.core.errors import DomainError
+from apps.core.history import SYSTEM_PREFIX, history_reason
+from apps.core.templatetags.numbers import percent, price_with_unit, yuan
 
 if TYPE_CHECKING:  # django-stubs-ext is a development dependency
     from django_stubs_ext import StrOrPromise
@@ -156,6 +163,10 @@ class ReasonForm(GroupedForm):
 
 
 def _cell(value: Any) -> str:
+    if isinstance(value, str) and value.startswith(SYSTEM_PREFIX):  # a reason the system wrote
+        return history_reason(value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
     if isinstance(value, list):
         return _(", ").join(_cell(item) for item in value)
     if isinstance(value, dict):
@@ -170,7 +181,7 @@ def readable_json(value: Any) -> str:
         return "—"
     if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
         keys = list(dict.fromkeys(key for row in value for key in row))
-        head = format_html_join("", "<th>{}</th>", ((key,) for key in keys))
+        head = format_html_join("", "<th><code>{}</code></th>", ((key,) for key in keys))
         rows = format_html_join(
             "",
             "<tr>{}</tr>",
@@ -186,10 +197,27 @@ def readable_json(value: Any) -> str:
             rows,
         )
     if isinstance(value, dict):
-        return format_html_join(
-            mark_safe("<br>"), "{}: {}", ((key, _cell(item)) for key, item in value.items())
-        )
+        pairs = ((key, _cell(item)) for key, item in value.items())
+        return format_html_join(mark_safe("<br>"), "<code>{}</code>: {}", pairs)
     return _cell(value)
+
+
+def _number_display(field: "models.Field[Any, Any]") -> Callable[[Any], str] | None:
+    """How the admin shows a number as people read it: a ratio as 30%, money as ¥12,345.67
+    right-aligned, a price with its unit (元/行), an id as #1234 (an identifier is never grouped).
+    ``None`` leaves the field to Django's own display."""
+    name = field.name
+    if isinstance(field, models.AutoField | models.BigAutoField):
+        return lambda obj: f"#{obj.pk}"
+    if not isinstance(field, models.DecimalField):
+        return None
+    if name == "ratio" or name.endswith("_ratio"):
+        return lambda obj: format_html('<span class="num">{}</span>', percent(getattr(obj, name)))
+    if name == "price" and hasattr(field.model, "fee_basis"):
+        return lambda obj: format_html('<span class="num">{}</span>', price_with_unit(obj))
+    if field.decimal_places == 2:
+        return lambda obj: format_html('<span class="num">{}</span>', yuan(getattr(obj, name)))
+    return None
 
 
 def _readable_display(field: "models.JSONField[Any]") -> Callable[[Any], str]:
@@ -198,6 +226,35 @@ def _readable_display(field: "models.JSONField[Any]") -> Callable[[Any], str]:
 
     display.short_description = field.verbose_name  # type: ignore[attr-defined]
     return display
+
+
+def history_value_shown(value: Any) -> str:
+    """A value in the admin's history as staff read it: no "None", "True" or raw JSON."""
+    # No value, or no object (simple-history shows a missing one as a DeletedObject of pk None).
+    if value is None or getattr(value, "pk", "") is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+    if isinstance(value, date):
+        return formats.date_format(value, "Y-m-d")
+    if isinstance(value, list | dict):
+        return readable_json(value)
+    return value  # simple-history stringifies the rest
+
+
+class _HistoryValues(HistoricalRecordContextHelper):
+    def prepare_delta_change_value(self, change: Any, value: Any) -> Any:
+        return history_value_shown(super().prepare_delta_change_value(change, value))
+
+    def stringify_delta_change_values(self, change: Any, old: Any, new: Any) -> Any:
+        # A readable table is HTML made safe here; simple-history would escape it again.
+        old_text, new_text = super().stringify_delta_change_values(change, old, new)
+        return (
+            old if isinstance(old, SafeString) else old_text,
+            new if isinstance(new, SafeString) else new_text,
+        )
 
 
 class BureauAdmin(SimpleHistoryAdmin):
@@ -213,6 +270,12 @@ class BureauAdmin(SimpleHistoryAdmin):
             if isinstance(field, models.JSONField):
                 name = f"{field.name}_readable"
                 setattr(self, name, _readable_display(field))
+                self.readable_names[field.name] = name
+            elif isinstance(field, models.Field) and (shown := _number_display(field)):
+                name = f"{field.name}_shown"
+                shown.short_description = field.verbose_name  # type: ignore[attr-defined]
+                shown.admin_order_field = field.name  # type: ignore[attr-defined]
+                setattr(self, name, shown)
                 self.readable_names[field.name] = name
 
     def _readable(self, names: Iterable[Any], shown_read_only: Iterable[Any]) -> list[Any]:
@@ -235,6 +298,9 @@ class BureauAdmin(SimpleHistoryAdmin):
     def get_list_display(self, request: HttpRequest) -> Any:
         names = super().get_list_display(request)
         return self._readable(names, names)
+
+    def get_historical_record_context_helper(self, request: HttpRequest, record: Any) -> Any:
+        return _HistoryValues(self.model, record)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

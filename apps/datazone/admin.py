@@ -8,12 +8,13 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.admin_decisions import Decision, DecisionAdmin, decision_actions
 
-from . import services
+from . import selectors, services
 from .choices import COMPLETE_STATUSES
 from .models import DataVersion
 
@@ -69,6 +70,13 @@ class DataVersionAdmin(DecisionAdmin):
             .get_history_queryset(request, history_manager, pk_name, object_id)
             .select_related("history_user")
         )
+
+    def render_decision(self, request: HttpRequest, *args: Any, **extra: Any) -> TemplateResponse:
+        """The rollback page states its figures: the rows operators see now and after."""
+        objects = args[1] if len(args) > 1 else extra.get("objects", [])
+        if len(objects) == 1:
+            extra["live"] = selectors.live_version_of(entry=objects[0].entry)
+        return super().render_decision(request, *args, **extra)
 
     def bulk_decision(
         self, request: HttpRequest, queryset: QuerySet[DataVersion], name: str

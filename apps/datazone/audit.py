@@ -10,8 +10,11 @@ from apps.audit.registry import audit_history_watch, status_details
 
 from .choices import VersionStatus
 
-# The worker's own steps (queued, loading, refused, superseded) follow from these.
-RECORDED_STATUSES = {VersionStatus.LIVE, VersionStatus.ROLLED_BACK, VersionStatus.ARCHIVED}
+# The worker's own steps (queued, loading, refused, held, superseded) follow from these; the
+# department's confirmation of a held upload is its going live, its discarding is recorded.
+RECORDED_STATUSES = {
+    VersionStatus.LIVE, VersionStatus.ROLLED_BACK, VersionStatus.ARCHIVED, VersionStatus.DISCARDED,
+}  # fmt: skip
 
 
 def _version_entry(instance: models.Model, history: Any, reason: str) -> dict[str, Any] | None:

@@ -10,33 +10,50 @@ class VersionStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
     LOADING = "loading", _("loading")
     FAILED = "failed", _("refused")
+    HELD = "held", _("awaiting confirmation")
     LIVE = "live", _("live")
     SUPERSEDED = "superseded", _("superseded")
     ROLLED_BACK = "rolled_back", _("rolled back")
     ARCHIVED = "archived", _("archived")
+    DISCARDED = "discarded", _("discarded")
 
 
 # A version's life: queued → loading → live (then superseded by a newer upload, or rolled back by
 # the bureau, and made live again by a bureau rollback; once older than the versions kept,
 # archived: its rows and file are deleted, its record stays) or → failed. A load the worker
 # stops for a shutdown goes back to the queue; a load that finishes after a newer version went
-# live is superseded at once. Anything else is refused.
+# live is superseded at once. A department's upload whose row count differs much from the live
+# version's is held until the department confirms it (→ live) or discards it (its rows and file
+# are deleted); a newer version going live supersedes it. Anything else is refused.
 TRANSITIONS: dict[str, set[str]] = {
     VersionStatus.QUEUED: {VersionStatus.LOADING, VersionStatus.FAILED},
     VersionStatus.LOADING: {
+        VersionStatus.HELD,
         VersionStatus.LIVE,
         VersionStatus.SUPERSEDED,
         VersionStatus.FAILED,
         VersionStatus.QUEUED,
     },
+    VersionStatus.HELD: {VersionStatus.LIVE, VersionStatus.SUPERSEDED, VersionStatus.DISCARDED},
     VersionStatus.LIVE: {VersionStatus.SUPERSEDED, VersionStatus.ROLLED_BACK},
     VersionStatus.SUPERSEDED: {VersionStatus.LIVE, VersionStatus.ARCHIVED},
     VersionStatus.ROLLED_BACK: {VersionStatus.LIVE, VersionStatus.ARCHIVED},
     VersionStatus.FAILED: set(),
     VersionStatus.ARCHIVED: set(),
+    VersionStatus.DISCARDED: set(),
 }
 # Versions whose table is complete: the ones a rollback may make live again.
 COMPLETE_STATUSES = {VersionStatus.LIVE, VersionStatus.SUPERSEDED, VersionStatus.ROLLED_BACK}
+
+
+def row_count_changes_much(*, live_rows: int | None, new_rows: int) -> bool:
+    """A new upload whose row count differs from the live version's by more than half of it (a
+    5-row file once replaced 2,934 live rows) waits for the department's confirmation."""
+    if not live_rows:
+        return False
+    return abs(new_rows - live_rows) * 2 > live_rows
+
+
 PENDING_STATUSES = {VersionStatus.QUEUED, VersionStatus.LOADING}
 # Earlier complete versions: kept for rollback until archiving deletes their rows.
 ARCHIVABLE_STATUSES = {VersionStatus.SUPERSEDED, VersionStatus.ROLLED_BACK}

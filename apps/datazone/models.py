@@ -119,7 +119,10 @@ class DataVersion(models.Model):
     @property
     def percent(self) -> int:
         """Progress for the bar: exact when finished, capped below 100 while loading."""
-        if self.status in (VersionStatus.LIVE, VersionStatus.SUPERSEDED, VersionStatus.ROLLED_BACK):
+        if self.status in (
+            VersionStatus.HELD, VersionStatus.LIVE, VersionStatus.SUPERSEDED,
+            VersionStatus.ROLLED_BACK,
+        ):  # fmt: skip
             return 100
         if not self.rows_total_estimate:
             return 0

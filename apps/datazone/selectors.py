@@ -10,6 +10,7 @@ from django.http import Http404
 
 from apps.catalog.models import CatalogEntry
 
+from .choices import VersionStatus
 from .models import DataVersion
 from .storage import ROW_COLUMN, Column, table_store
 
@@ -41,6 +42,15 @@ def data_version_errors(*, version: DataVersion) -> list[dict[str, Any]]:
 
 def live_version_of(*, entry: CatalogEntry) -> DataVersion | None:
     return DataVersion.objects.live().filter(entry=entry).first()
+
+
+def held_version_of(*, entry: CatalogEntry) -> DataVersion | None:
+    """The newest upload waiting for the department to confirm its changed row count."""
+    return (
+        DataVersion.objects.filter(entry=entry, status=VersionStatus.HELD)
+        .order_by("-number")
+        .first()
+    )
 
 
 def entries_with_live_data(*, entry_ids: Iterable[int]) -> set[int]:

@@ -11,4 +11,5 @@ urlpatterns = [
         name="progress",
     ),
     path("<str:identifier>/versions/<int:number>/errors.csv", views.errors, name="errors"),
+    path("<str:identifier>/versions/<int:number>/confirm/", views.confirm, name="confirm"),
 ]

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import User
 from apps.catalog.models import CatalogEntry
@@ -85,12 +85,37 @@ def _page_context(request: HttpRequest, entry: CatalogEntry, form: UploadForm) -
         "page": page,
         "versions": page.object_list,
         "live": selectors.live_version_of(entry=entry),
+        "held": selectors.held_version_of(entry=entry),
         "pending": newest if newest is not None and newest.is_pending else None,
         "newest": newest,
         "report": report,
         "form": form,
         "takes_data": entry.status in UPLOAD_ENTRY_STATUSES,
     }
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, identifier: str, number: int) -> HttpResponse:
+    """The department's answer to a held upload: confirm it goes live, or discard it."""
+    user, entry = _entry_of_member(request, identifier)
+    version = selectors.data_version_of_entry(entry=entry, number=number)
+    discard = request.POST.get("decision") == "discard"
+    try:
+        if discard:
+            services.data_version_discard(version=version, actor=user)
+        else:
+            services.data_version_confirm(version=version, actor=user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        done = (
+            _("Version %(number)s was discarded; the live version stays live.")
+            if discard
+            else _("Version %(number)s is live.")
+        )
+        messages.success(request, done % {"number": version.number})
+    return redirect("datazone:versions", identifier=entry.identifier)
 
 
 @never_cache

@@ -219,8 +219,13 @@ class RegistrationAdmin(BureauAdmin):
 class YearArrangementAdmin(admin.ModelAdmin):
     """The bureau enters a year the installed calendar package does not know yet."""
 
-    list_display = ("year", "announcement", "created_at")
+    list_display = ("shown_year", "announcement", "created_at")
     fields = ("year", "holidays", "working_days", "announcement")
+
+    # A year is a name, not a quantity: 2026, never "2,026".
+    @admin.display(description=gettext_lazy("year"), ordering="year")
+    def shown_year(self, arrangement: YearArrangement) -> str:
+        return str(arrangement.year)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(services.DECIDE)

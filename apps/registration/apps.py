@@ -11,7 +11,9 @@ class RegistrationConfig(AppConfig):
         from apps.authorizations.gates import approval_check_register
 
         from .audit import audit_hooks_register
+        from .queues import work_queues_register
         from .selectors import registration_gate
 
         audit_hooks_register()
         approval_check_register(registration_gate)
+        work_queues_register()

@@ -263,7 +263,10 @@ class RegistrationMaterial(models.Model):
     )
     document = models.FileField(_("document"), upload_to=material_upload_to)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
@@ -293,7 +296,12 @@ class Objection(models.Model):
     reasons = models.TextField(_("reasons"))
     evidence = models.FileField(_("evidence"), upload_to="registration/objections/", blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
     )
     filed_on = models.DateField(_("filed on"))
     status = models.CharField(

@@ -48,14 +48,19 @@ def registration_queue(*, today: date | None = None) -> RegistrationQueue:
     overdue ones flagged; and next year's calendar when it is missing from 1 December. This is
     what the shared work queues show for registration."""
     today = today or clock.today()
-    waiting = (
+    waiting = registration_applications_waiting()
+    items = [QueueItem(application, application.is_overdue(today)) for application in waiting]
+    return RegistrationQueue(items=items, missing_calendar_year=calendar_year_missing(today=today))
+
+
+def registration_applications_waiting() -> QuerySet[RegistrationApplication]:
+    """Open applications waiting for the bureau, soonest deadline first."""
+    return (
         RegistrationApplication.objects.open()
         .exclude(status=ApplicationStatus.INCOMPLETE)  # the applicant's turn, no bureau deadline
         .select_related("entry", "department")
         .order_by("due_on", "pk")
     )
-    items = [QueueItem(application, application.is_overdue(today)) for application in waiting]
-    return RegistrationQueue(items=items, missing_calendar_year=calendar_year_missing(today=today))
 
 
 def calendar_year_missing(*, today: date | None = None) -> int | None:

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.authorizations.models import Authorization
@@ -183,7 +184,7 @@ def registration_apply(
     )  # fmt: skip
     _set_deadline(application, today, ACCEPTANCE_DAYS)
     application.full_clean(exclude=["applicant", "entry", "department", "acts_on"])
-    history_attribute(application, user=actor, reason=_("submitted"))
+    history_attribute(application, user=actor, reason=gettext_lazy("submitted"))
     try:
         with transaction.atomic():
             application.save()
@@ -353,7 +354,7 @@ def registration_conclude(
         kind=application.kind, summary=application.summary, authorization=resting,
         supersedes=previous, registered_on=today, valid_until=valid_until,
     )  # fmt: skip
-    history_attribute(registration, user=actor, reason=_("registered"))
+    history_attribute(registration, user=actor, reason=gettext_lazy("registered"))
     registration.save()
     notify.registered(registration=registration)
     application.due_on = None
@@ -414,7 +415,7 @@ def objection_file(
     if evidence is not None:
         objection.evidence = evidence
     objection.full_clean(exclude=["application", "user"])
-    history_attribute(objection, user=objection.user, reason=_("objection filed"))
+    history_attribute(objection, user=objection.user, reason=gettext_lazy("objection filed"))
     objection.save()
     if application.status == ApplicationStatus.IN_NOTICE:
         application.paused_on = today
@@ -509,7 +510,7 @@ def registration_deadlines_recompute(*, actor: User | None = None) -> int:
         application.due_on, application.due_is_provisional = due, False
         if application.status == ApplicationStatus.IN_NOTICE:
             application.notice_ends = due
-        history_attribute(application, user=actor, reason=_("deadline recomputed"))
+        history_attribute(application, user=actor, reason=gettext_lazy("deadline recomputed"))
         application.save(update_fields=["due_on", "due_is_provisional", "notice_ends"])
         fixed += 1
     return fixed

@@ -61,7 +61,9 @@ def _render(
                 [(r.department.name, Decimal(r.api_rows_served)) for r in rows],
             ),
             bar_chart(
-                _("Revenue shared (yuan)"), [(r.department.name, r.revenue_shared) for r in rows]
+                _("Revenue shared (yuan)"),
+                [(r.department.name, r.revenue_shared) for r in rows],
+                money=True,
             ),
         ],
     }

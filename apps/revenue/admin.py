@@ -319,7 +319,7 @@ class LocalTaxStatusAdmin(EditableHistoryAdmin):
 
 @admin.register(CertifiedTransactionAmount)
 class CertifiedTransactionAmountAdmin(EditableHistoryAdmin):
-    list_display = ("operator", "year", "amount", "certified_on", "reference")
+    list_display = ("operator", "shown_year", "amount", "certified_on", "reference")
     list_filter = ("year",)
     list_select_related = ("operator",)
     search_fields = ("operator__name", "operator__credit_code", "reference")
@@ -327,6 +327,11 @@ class CertifiedTransactionAmountAdmin(EditableHistoryAdmin):
 
     def has_compute_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("revenue.compute_transactionsupport")
+
+    # A year is a name, not a quantity: 2026, never "2,026".
+    @admin.display(description=gettext_lazy("year"), ordering="year")
+    def shown_year(self, certification: CertifiedTransactionAmount) -> str:
+        return str(certification.year)
 
     @admin.action(description=gettext_lazy("Compute large-transaction support for these years"),
                   permissions=["compute"])  # fmt: skip
@@ -354,14 +359,24 @@ class CertifiedTransactionAmountAdmin(EditableHistoryAdmin):
 @admin.register(TransactionSupport)
 class TransactionSupportAdmin(BureauAdmin):
     list_display = (
-        "operator", "year", "certified_amount", "support_amount", "cumulative",
-        "first_qualified_year", "first_qualified_on", "computed_at",
+        "operator", "shown_year", "certified_amount", "support_amount", "cumulative",
+        "shown_first_qualified_year", "first_qualified_on", "computed_at",
     )  # fmt: skip
     list_filter = ("year",)
     list_select_related = ("operator",)
     search_fields = ("operator__name", "operator__credit_code")
     fields = (*list_display, "window_ends", "computed_by")
     readonly_fields = fields
+
+    # A year is a name, not a quantity: 2026, never "2,026".
+    @admin.display(description=gettext_lazy("year"), ordering="year")
+    def shown_year(self, support: TransactionSupport) -> str:
+        return str(support.year)
+
+    @admin.display(description=gettext_lazy("first qualified year"),
+                   ordering="first_qualified_year")  # fmt: skip
+    def shown_first_qualified_year(self, support: TransactionSupport) -> str:
+        return str(support.first_qualified_year)
 
     @admin.display(description=gettext_lazy("one-year window ends"))
     def window_ends(self, support: TransactionSupport) -> str:

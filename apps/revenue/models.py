@@ -75,10 +75,17 @@ class RevenueReport(models.Model):
         _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
     )
     review_reason = models.TextField(_("review comment"), blank=True)
-    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
     submitted_at = models.DateTimeField(_("submitted"))
     reviewed_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     settlement = models.ForeignKey(
@@ -137,7 +144,12 @@ class Settlement(models.Model):
 
     period = models.DateField(_("period"), unique=True)
     settled_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("settled by"),
     )
     settled_at = models.DateTimeField(_("settled"))
     report_count = models.PositiveIntegerField(_("reports"), default=0)
@@ -234,7 +246,12 @@ class RevenueShareRecord(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
     created_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"))
 
@@ -370,7 +387,12 @@ class TransactionSupport(models.Model):
     first_qualified_year = models.PositiveSmallIntegerField(_("first qualified year"))
     first_qualified_on = models.DateField(_("first qualified on"))
     computed_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("computed by"),
     )
     computed_at = models.DateTimeField(_("computed"))
 

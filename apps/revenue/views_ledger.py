@@ -32,11 +32,12 @@ def _period_chart(totals: LedgerTotals) -> Any:
     return bar_chart(
         _("Department shares per period"),
         [(period_label(t.key), t.share) for t in recent],
+        money=True,
     )
 
 
 def _names_chart(title: str, rows: list[Total]) -> Any:
-    return bar_chart(title, [(t.key, t.share) for t in rows])
+    return bar_chart(title, [(t.key, t.share) for t in rows], money=True)
 
 
 def _department_records(request: HttpRequest) -> QuerySet[RevenueShareRecord]:

@@ -194,7 +194,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 
 LANGUAGE_CODE = "zh-hans"
-# Numbers grouped by thousands in Chinese too (floatformat:"2g", intcomma).
+# Numbers grouped by thousands in both languages (12,345.67): every number a template or the
+# admin shows is grouped; identifiers and years are written with |unlocalize where they appear.
+USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "config" / "locale"]

@@ -13,6 +13,7 @@ from apps.cdo import services
 from apps.cdo.models import CdoAssignment
 from apps.cdo.selectors import active_cdo_assignment, departments_without_active_cdo, is_active_cdo
 from apps.core.errors import IllegalTransition, NotAllowed
+from apps.core.history import history_reason
 from apps.organisations.models import Department
 from tests.factories import UserFactory, make_entry
 
@@ -96,7 +97,7 @@ def test_a_new_appointment_ends_the_previous_term_at_its_start(
     assert active_cdo_assignment(department=department) == successor
     latest = appointed.history.first()
     assert latest.history_user == reviewer
-    assert latest.history_change_reason == appointed.end_reason != ""
+    assert history_reason(latest.history_change_reason) == appointed.end_reason == "由 测试 接任"
     assert successor.history.first().history_user == reviewer
 
 

@@ -7,7 +7,7 @@ def test_the_docs_page_shows_the_mapping_in_chinese(client, db):
     response = client.get(reverse("ckan:docs"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "目录条目与 CKAN package 的字段对应" in page
+    assert "目录条目与 CKAN 数据包的字段对应" in page
     for field in ("owner_org", "metadata_modified", "num_resources", "extras", "license_id"):
         assert f"<code>{field}</code>" in page
     assert "package_search" in page

@@ -74,9 +74,10 @@ def test_home_runs_a_constant_number_of_queries(
 ):
     client.force_login(department_member)
     client.get(reverse("home"))  # the key figures are cached for a few minutes
-    # The page itself, one query per work queue (a member has two: returned entries, refused
-    # uploads), the latest published entries and the header's unread notifications.
-    with django_assert_max_num_queries(4 + 2 + 1 + 1):
+    # The page itself, one query per work queue (a member has three: returned entries, refused
+    # uploads, uploads awaiting confirmation), the latest published entries and the header's
+    # unread notifications.
+    with django_assert_max_num_queries(4 + 3 + 1 + 1):
         client.get(reverse("home"))
 
 

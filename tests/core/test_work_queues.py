@@ -25,6 +25,7 @@ from apps.cdo.models import CdoAssignment
 from apps.core.queues import QUEUE_PREVIEW, work_queue_kind, work_queue_kinds, work_queues_for
 from apps.datazone.models import DataVersion
 from apps.products.models import AnnualDisclosure, MaximumAllowedRevenue, Product
+from apps.registration.models import RegistrationApplication
 from apps.revenue.models import RevenueReport
 from tests.factories import OperatorFactory, UserFactory, make_entry
 
@@ -39,6 +40,7 @@ BUREAU_REVIEWER = {
     "revenue_months_to_settle",
     "products_to_review",
     "products_ceilings_to_check",
+    "registration_applications_to_decide",
 }
 BUREAU_APPROVER = {
     "catalog_entries_to_review",
@@ -49,9 +51,11 @@ BUREAU_APPROVER = {
     "products_to_review",
     "products_ceilings_to_approve",
     "products_bureau_disclosures_due",
+    "registration_applications_to_decide",
 }
-DEPARTMENT = {"catalog_returned_entries", "datazone_failed_uploads"}
+DEPARTMENT = {"catalog_returned_entries", "datazone_failed_uploads", "datazone_held_uploads"}
 OPERATOR = {
+    "operator_returned_applications",
     "operator_qualifications_expiring",
     "operator_authorizations_expiring",
     "revenue_returned_reports",
@@ -158,10 +162,18 @@ class World:
             due_on=timezone.localdate() + timedelta(days=10),
         )
 
-    def failed_upload(self) -> DataVersion:
+    def registration_application(self, *, due_in: int = 3) -> RegistrationApplication:
+        today = timezone.localdate()
+        return RegistrationApplication.objects.create(
+            entry=self.entry_in("published"), department=self.department, kind="first",
+            summary="全市中小学校名称。", applicant=self.member, submitted_on=today,
+            due_on=today + timedelta(days=due_in),
+        )  # fmt: skip
+
+    def failed_upload(self, status: str = "failed") -> DataVersion:
         entry = self.entry_in("published")
         return DataVersion.objects.create(
-            entry=entry, number=1, status="failed", file="x.csv", original_filename="学校.csv",
+            entry=entry, number=1, status=status, file="x.csv", original_filename="学校.csv",
             file_format="csv", size_bytes=10, uploaded_by=self.member,
         )  # fmt: skip
 
@@ -212,6 +224,7 @@ def add_item(world: World, key: str, cdo=None) -> None:
         "revenue_months_to_settle": lambda: world.report("verified", months_ago=next(_serial)),
         "applications_awaiting_opinion": lambda: world.application("submitted"),
         "datazone_failed_uploads": world.failed_upload,
+        "datazone_held_uploads": lambda: world.failed_upload("held"),
         "operator_qualifications_expiring": lambda: world.qualification("approved", days=20),
         "operator_authorizations_expiring": lambda: world.authorization(days=20),
         "revenue_returned_reports": lambda: world.report("returned"),
@@ -222,6 +235,10 @@ def add_item(world: World, key: str, cdo=None) -> None:
         "products_ceilings_to_approve": lambda: world.ceiling("checked"),
         "products_bureau_disclosures_due": world.disclosure_due,
         "products_operator_disclosures_due": lambda: world.disclosure_due(world.operator),
+        "operator_returned_applications": lambda: world.application(
+            "department_disagreed", department_opinion_at=timezone.now()
+        ),
+        "registration_applications_to_decide": world.registration_application,
     }[key]()
 
 
@@ -318,11 +335,14 @@ def test_each_queue_reads_in_one_query_whatever_the_size(
 def test_queues_show_only_the_users_own_organisation(world, other_department_member, db):
     add_item(world, "catalog_returned_entries")
     add_item(world, "datazone_failed_uploads")
+    add_item(world, "datazone_held_uploads")
+    assert read(other_department_member, "datazone_held_uploads").count == 0
     assert read(other_department_member, "catalog_returned_entries").count == 0
     assert read(other_department_member, "datazone_failed_uploads").count == 0
     other_operator_member = UserFactory(operator=OperatorFactory(), organisation_role="member")
     add_item(world, "api_keys_expiring")
     add_item(world, "revenue_returned_reports")
+    add_item(world, "operator_returned_applications")
     for key in OPERATOR:
         assert read(other_operator_member, key).count == 0, key
 
@@ -403,3 +423,36 @@ def test_work_queues_for_skips_empty_queues_on_request(world, reviewer):
     add_item(world, "qualifications_to_review")
     waiting = work_queues_for(reviewer, only_waiting=True)
     assert [queue.key for queue in waiting] == ["qualifications_to_review"]
+
+
+def test_a_returned_application_leaves_the_queue_once_withdrawn(world, operator_member):
+    application = world.application("department_disagreed", department_opinion_at=timezone.now())
+    world.application("department_agreed")  # on its way, nothing for the operator to do
+    assert read(operator_member, "operator_returned_applications").count == 1
+    Application.objects.filter(pk=application.pk).update(status="withdrawn")
+    assert read(operator_member, "operator_returned_applications").count == 0
+
+
+def test_the_registration_queue_puts_the_soonest_deadline_first_and_counts_the_overdue(
+    world, reviewer
+):
+    later = world.registration_application(due_in=5)
+    overdue = world.registration_application(due_in=-1)
+    RegistrationApplication.objects.create(
+        entry=world.entry_in("published"), department=world.department, kind="first",
+        summary="缺材料", applicant=world.member, submitted_on=timezone.localdate(),
+        status="incomplete",
+    )  # fmt: skip  # the applicant's turn: not the bureau's work
+    queue = read(reviewer, "registration_applications_to_decide")
+    assert queue.count == 2
+    assert queue.overdue == 1
+    assert [item.url for item in queue.items] == [
+        reverse("admin:registration_registrationapplication_change", args=[pk])
+        for pk in (overdue.pk, later.pk)
+    ]
+    assert queue.items[0].overdue
+
+
+def test_the_auditor_does_not_decide_registrations(auditor, department_member, operator_member):
+    for user in (auditor, department_member, operator_member):
+        assert "registration_applications_to_decide" not in shown(user)

@@ -129,3 +129,22 @@ def test_auditors_cannot_roll_back(client, two_versions, auditor):
     first.refresh_from_db()
     assert not first.is_live
     assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize(
+    ("language", "now", "after"),
+    [("zh-hans", "当前生效", "回滚后生效"), ("en", "Live now", "Live after the rollback")],
+)
+def test_the_rollback_page_states_the_rows_before_and_after(
+    client, entry, tmp_path, approver, language, now, after
+):
+    first = load(entry, csv_bytes(good_rows(1200)), tmp_path=tmp_path)
+    load(entry, csv_bytes(good_rows(5)), tmp_path=tmp_path, name="b.csv")
+    client.force_login(approver)
+    client.cookies["django_language"] = language
+    page = client.get(rollback_url(first)).context
+    html = client.get(rollback_url(first)).content.decode()
+    assert page["live"].number == 2
+    figures = html[html.index('id="rollback-figures"') :]
+    assert f'{now}</th><td>2</td><td class="num">5</td>' in figures
+    assert f'{after}</th><td>1</td><td class="num">1,200</td>' in figures

@@ -14,6 +14,9 @@ from tests.authorizations.conftest import (  # noqa: F401 - fixtures
     scenario,
 )
 
+# The access matrix's world of real objects, for the two-language walk (test_two_languages).
+from tests.security.test_access_matrix import world as matrix_world  # noqa: F401
+
 
 @pytest.fixture
 def staff_2fa(settings):

@@ -206,6 +206,7 @@ PAGES: dict[str, Row] = {
     "datazone:versions": DEPARTMENT_OBJECT,
     "datazone:progress": DEPARTMENT_OBJECT,
     "datazone:errors": DEPARTMENT_OBJECT,
+    "datazone:confirm": POST_ONLY,
     "cdo:department": DEPARTMENT_ONLY,
     # Everyone signed in has notifications and preferences of their own.
     "notifications:list": SIGNED_IN,
@@ -293,6 +294,10 @@ POSTS: dict[str, Row] = {
         FORBIDDEN, anonymous=LOGIN, department_cdo=OK, other_department=NOT_FOUND
     ),
     "datazone:versions": DEPARTMENT_OBJECT,
+    # The world's version is live, not held: the department is told so (302 with a message).
+    "datazone:confirm": row(
+        FORBIDDEN, anonymous=LOGIN, department=REDIRECT, other_department=NOT_FOUND
+    ),
     "operator_authorizations:qualification-create": OPERATOR_ONLY,
     "operator_authorizations:scenario-create": OPERATOR_ONLY,
     "operator_authorizations:application-create": OPERATOR_ONLY,
@@ -416,6 +421,7 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "datazone:versions": lambda w: {"identifier": w.entry.identifier},
     "datazone:progress": lambda w: {"identifier": w.entry.identifier, "number": w.version.number},
     "datazone:errors": lambda w: {"identifier": w.entry.identifier, "number": w.version.number},
+    "datazone:confirm": lambda w: {"identifier": w.entry.identifier, "number": w.version.number},
     "operator_revenue:report-detail": lambda w: {"pk": w.report.pk},
     "operator_revenue:report-correct": lambda w: {"pk": w.report.pk},
     "operator_revenue:report-attachment": lambda w: {"pk": w.report.pk},

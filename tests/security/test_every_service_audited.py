@@ -80,6 +80,7 @@ NOT_STATE_CHANGING = {
 BUILDING_BLOCKS = {
     "datazone.create_version",  # data_version_upload, data_version_load_file
     "datazone.move_version",  # data_version_rollback, data_versions_archive, the loader
+    "datazone.go_live",  # the loader's switch and data_version_confirm
     "datazone.data_version_file_discarded",  # the loader's refusal of a file
     "authorizations.operator_lock",  # SELECT … FOR UPDATE for application_approve
     # application_approve's entry for a justified combination (the confirm recipe's world).
@@ -597,6 +598,30 @@ def _(get: Get):
     return lambda: datazone_services.data_version_rollback(
         version=first, actor=reviewer, reason="新版本有误"
     )
+
+
+def _held(get: Get) -> Any:
+    member = get("department_member")
+    rows = ROWS + b"".join(f"{n}中,南明,1\n".encode() for n in range(2, 6))
+    for content in (rows, ROWS):
+        path = get("tmp_path") / "rows.csv"
+        path.write_bytes(content)
+        version = datazone_services.data_version_load_file(
+            entry=get("entry"), path=path, actor=member
+        )
+    return version, member
+
+
+@recipe("datazone.data_version_confirm", EventKind.DATA_VERSION_CHANGED)
+def _(get: Get):
+    version, member = _held(get)
+    return lambda: datazone_services.data_version_confirm(version=version, actor=member)
+
+
+@recipe("datazone.data_version_discard", EventKind.DATA_VERSION_CHANGED)
+def _(get: Get):
+    version, member = _held(get)
+    return lambda: datazone_services.data_version_discard(version=version, actor=member)
 
 
 @recipe("datazone.data_versions_archive", EventKind.DATA_VERSION_CHANGED)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.audit.models import EventKind
@@ -174,7 +175,9 @@ def aggregation_justification_confirm(
         )
     justification.confirmed_by = actor
     justification.confirmed_at = timezone.now()
-    history_attribute(justification, user=actor, reason=comment.strip() or _("confirmed"))
+    history_attribute(
+        justification, user=actor, reason=comment.strip() or gettext_lazy("confirmed")
+    )
     justification.save(update_fields=["confirmed_by", "confirmed_at"])
     audit_record(
         kind=EventKind.APPLICATION_DECIDED, actor=actor, obj=application,

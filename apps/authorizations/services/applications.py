@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import OrganisationRole, User
 from apps.catalog.choices import Grade, Openness
@@ -314,7 +315,7 @@ def application_approve(
         else settings.AUTHORIZATION_DEFAULT_REVENUE_SHARE,
     )  # fmt: skip
     authorization.full_clean(exclude=["application"])
-    history_attribute(authorization, user=actor, reason=_("approved"))
+    history_attribute(authorization, user=actor, reason=gettext_lazy("approved"))
     authorization.save()
     terms = Agreement(authorization=authorization, **agreement)
     terms.full_clean(exclude=["authorization"])

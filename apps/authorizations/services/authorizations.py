@@ -135,7 +135,7 @@ def authorizations_expire(*, now: datetime | None = None) -> int:
                 authorization,
                 actor=None,
                 to_status=AuthorizationStatus.EXPIRED,
-                reason=_("expired"),
+                reason="",  # the history records the status's own name
             )
             expired += 1
     for operator in Operator.objects.filter(authorizations__isnull=False).distinct():

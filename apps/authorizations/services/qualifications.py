@@ -62,7 +62,7 @@ def qualification_review(
     qualification.reviewed_by = actor
     qualification.reviewed_at = timezone.now()
     history_attribute(
-        qualification, user=actor, reason=reason or qualification.get_status_display()
+        qualification, user=actor, reason=reason or ReviewStatus(qualification.status).label
     )
     qualification.save()
     operator_sync_permissions(operator=qualification.operator)

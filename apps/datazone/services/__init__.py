@@ -4,6 +4,8 @@ from .heartbeat import worker_alive, worker_heartbeat_latest, worker_heartbeat_r
 from .loading import (
     ABANDONED_AFTER,
     data_version_claim_next,
+    data_version_confirm,
+    data_version_discard,
     data_version_load_file,
     data_version_process,
     data_versions_recover_abandoned,
@@ -25,6 +27,8 @@ __all__ = [
     "check_file_name",
     "check_upload_size",
     "data_version_claim_next",
+    "data_version_confirm",
+    "data_version_discard",
     "data_version_load_file",
     "data_version_process",
     "data_version_rollback",

@@ -21,13 +21,17 @@ from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from apps.accounts.models import User
 from apps.catalog.models import CatalogEntry
+from apps.core.errors import IllegalTransition, NotAllowed
+from apps.core.history import SystemReason, system_reason
 
 from .. import ingest
-from ..choices import EncodingChoice, VersionStatus
+from ..choices import EncodingChoice, VersionStatus, row_count_changes_much
 from ..models import DataVersion
 from ..notify import version_finished
 from ..reports import make_error
@@ -64,7 +68,8 @@ def data_version_claim_next() -> DataVersion | None:
             return None
         mark_claimed(version)
         return move_version(
-            version, VersionStatus.LOADING, actor=version.uploaded_by, reason=_("loading"),
+            version, VersionStatus.LOADING, actor=version.uploaded_by,
+            reason=gettext_lazy("loading"),
             started_at=version.started_at, heartbeat_at=version.heartbeat_at, worker=version.worker,
         )  # fmt: skip
 
@@ -211,9 +216,7 @@ def _switch_live(loaded: DataVersion, *, table: str, rows: int) -> DataVersion:
     A load that finishes after a newer version went live is superseded at once: the newest
     complete upload is the live one.
     """
-    versions = list(
-        DataVersion.objects.select_for_update().filter(entry_id=loaded.entry_id).order_by("pk")
-    )
+    versions = _locked_versions(loaded)
     current = next((v for v in versions if v.is_live), None)
     version = next(v for v in versions if v.pk == loaded.pk)
     done = {
@@ -225,17 +228,87 @@ def _switch_live(loaded: DataVersion, *, table: str, rows: int) -> DataVersion:
     if current is not None and current.number > version.number:
         return move_version(
             version, VersionStatus.SUPERSEDED, actor=actor,
-            reason=_("loaded after version %(number)s went live") % {"number": current.number},
+            reason=system_reason(
+                gettext_noop("loaded after version %(number)s went live"), number=current.number
+            ),
             **done,
         )  # fmt: skip
-    if current is not None:
-        move_version(
-            current, VersionStatus.SUPERSEDED, actor=actor,
-            reason=_("superseded by version %(number)s") % {"number": version.number},
+    if (
+        current is not None
+        and actor is not None
+        and actor.department_id is not None  # the bureau's own loads are not held
+        and row_count_changes_much(live_rows=current.row_count, new_rows=rows)
+    ):
+        return move_version(
+            version, VersionStatus.HELD, actor=actor,
+            reason=system_reason(
+                gettext_noop("held: %(rows)s rows where version %(number)s has %(live)s"),
+                rows=rows, number=current.number, live=current.row_count or 0,
+            ),
+            **done,
         )  # fmt: skip
-    live = move_version(version, VersionStatus.LIVE, actor=actor, reason=_("loaded"), **done)
+    return go_live(versions, version, actor=actor, reason=gettext_lazy("loaded"), **done)
+
+
+def go_live(
+    versions: list[DataVersion], version: DataVersion, *, actor: User | None,
+    reason: str | Promise | SystemReason, **changes: Any,
+) -> DataVersion:  # fmt: skip
+    """Make ``version`` live among its entry's locked ``versions``: the live one and any older
+    upload still held for confirmation are superseded."""
+    for other in versions:
+        if other.is_live or (other.status == VersionStatus.HELD and other.number < version.number):
+            move_version(
+                other, VersionStatus.SUPERSEDED, actor=actor,
+                reason=system_reason(
+                    gettext_noop("superseded by version %(number)s"), number=version.number
+                ),
+            )  # fmt: skip
+    live = move_version(version, VersionStatus.LIVE, actor=actor, reason=reason, **changes)
     version_finished(version=live)
     return live
+
+
+@transaction.atomic
+def data_version_confirm(*, version: DataVersion, actor: User) -> DataVersion:
+    """The department confirms that a held upload goes live despite its changed row count."""
+    _check_member(version, actor)
+    versions = _locked_versions(version)
+    target = next(v for v in versions if v.pk == version.pk)
+    if target.status != VersionStatus.HELD:
+        raise IllegalTransition(_("Only an upload awaiting confirmation can be confirmed."))
+    return go_live(
+        versions, target, actor=actor, reason=gettext_lazy("confirmed by the department")
+    )
+
+
+@transaction.atomic
+def data_version_discard(*, version: DataVersion, actor: User) -> DataVersion:
+    """The department discards a held upload: its rows and file are deleted, the live version
+    stays live."""
+    _check_member(version, actor)
+    target = next(v for v in _locked_versions(version) if v.pk == version.pk)
+    if target.status != VersionStatus.HELD:
+        raise IllegalTransition(_("Only an upload awaiting confirmation can be discarded."))
+    store = table_store()
+    if target.table_name and store.table_exists(target.table_name):
+        store.drop_table(target.table_name)
+    return move_version(
+        target, VersionStatus.DISCARDED, actor=actor,
+        reason=gettext_lazy("discarded by the department"),
+        **data_version_file_discarded(target),
+    )  # fmt: skip
+
+
+def _check_member(version: DataVersion, actor: User) -> None:
+    if actor.department_id is None or actor.department_id != version.entry.department_id:
+        raise NotAllowed(_("Only members of the providing department may upload its data."))
+
+
+def _locked_versions(version: DataVersion) -> list[DataVersion]:
+    return list(
+        DataVersion.objects.select_for_update().filter(entry_id=version.entry_id).order_by("pk")
+    )
 
 
 def _fail(version: DataVersion, errors: list[dict[str, Any]], error_count: int) -> DataVersion:
@@ -243,7 +316,7 @@ def _fail(version: DataVersion, errors: list[dict[str, Any]], error_count: int) 
         locked = lock_version(version)
         failed = move_version(
             locked, VersionStatus.FAILED, actor=locked.uploaded_by,
-            reason=_("refused: %(count)s errors") % {"count": error_count},
+            reason=system_reason(gettext_noop("refused: %(count)s errors"), count=error_count),
             errors=errors, error_count=error_count, finished_at=timezone.now(),
             sha256=version.sha256, columns=version.columns,
             source_encoding=version.source_encoding, **data_version_file_discarded(locked),
@@ -257,7 +330,7 @@ def _requeue(version: DataVersion) -> DataVersion:
         locked = lock_version(version)
         return move_version(
             locked, VersionStatus.QUEUED, actor=locked.uploaded_by,
-            reason=_("the worker stopped; queued again"), rows_processed=0,
+            reason=gettext_lazy("the worker stopped; queued again"), rows_processed=0,
             rows_total_estimate=None, started_at=None, heartbeat_at=None, worker="",
         )  # fmt: skip
 
@@ -284,7 +357,7 @@ def data_versions_recover_abandoned(*, now: datetime | None = None) -> int:
                 continue
             move_version(
                 locked, VersionStatus.FAILED, actor=locked.uploaded_by,
-                reason=_("the worker stopped during the load"),
+                reason=gettext_lazy("the worker stopped during the load"),
                 errors=[make_error("interrupted")], error_count=1, finished_at=now,
                 **data_version_file_discarded(locked),
             )  # fmt: skip

@@ -13,13 +13,15 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from apps.accounts.models import User
 from apps.catalog.listing_cache import catalog_listing_changed
 from apps.catalog.models import CatalogEntry
 from apps.core.errors import IllegalTransition, NotAllowed
-from apps.core.history import history_attribute
+from apps.core.history import SystemReason, history_attribute, system_reason
 
 from .. import ingest
 from ..choices import (
@@ -98,7 +100,7 @@ def create_version(
     if status == VersionStatus.LOADING:
         mark_claimed(version)
     _store_file(version, file)
-    history_attribute(version, user=actor, reason=_("uploaded"))
+    history_attribute(version, user=actor, reason=gettext_lazy("uploaded"))
     version.save()
     return version
 
@@ -134,7 +136,12 @@ def _check_entry_takes_data(entry: CatalogEntry) -> None:
 
 
 def move_version(
-    version: DataVersion, to_status: str, *, actor: User | None, reason: str, **changes: Any
+    version: DataVersion,
+    to_status: str,
+    *,
+    actor: User | None,
+    reason: str | Promise | SystemReason,
+    **changes: Any,
 ) -> DataVersion:
     """Change a locked version's status: check the move, save what changed, record who and why."""
     if to_status not in TRANSITIONS[version.status]:
@@ -223,7 +230,9 @@ def _archive_entry(
         if dry_run:
             return versions
         store = table_store()
-        reason = _("archived: only the %(keep)d newest earlier versions are kept") % {"keep": keep}
+        reason = system_reason(
+            gettext_noop("archived: only the %(keep)d newest earlier versions are kept"), keep=keep
+        )
         for version in versions:
             if version.table_name and store.table_exists(version.table_name):
                 store.drop_table(version.table_name)

@@ -10,7 +10,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.authorizations.models import Authorization
@@ -112,7 +114,7 @@ def revenue_report_submit(
     )  # fmt: skip
     _refresh_metering(report)
     report.full_clean(validate_constraints=False)
-    history_attribute(report, user=actor, reason=_("submitted"))
+    history_attribute(report, user=actor, reason=gettext_lazy("submitted"))
     try:
         with transaction.atomic():
             report.save()
@@ -137,7 +139,7 @@ def _already_reported(existing: RevenueReport) -> IllegalTransition:
 
 
 def _move(
-    report: RevenueReport, *, to_status: str, actor: User | None, reason: str
+    report: RevenueReport, *, to_status: str, actor: User | None, reason: str | Promise
 ) -> RevenueReport:
     """Lock the report, refuse a move the mapping does not allow, record who and why."""
     report = RevenueReport.objects.select_for_update().get(pk=report.pk)
@@ -196,7 +198,9 @@ def revenue_report_correct(
     amount = validate_amount(amount)
     if attachment:
         validate_attachment(attachment)
-    report = _move(report, to_status=ReportStatus.SUBMITTED, actor=actor, reason=_("corrected"))
+    report = _move(
+        report, to_status=ReportStatus.SUBMITTED, actor=actor, reason=gettext_lazy("corrected")
+    )
     report.amount, report.reference = amount, reference.strip()
     if attachment:
         report.attachment = attachment

@@ -16,10 +16,11 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from apps.accounts.models import User
 from apps.core.errors import IllegalTransition, NotAllowed
-from apps.core.history import history_attribute
+from apps.core.history import history_attribute, system_reason
 
 from ..choices import ReportStatus
 from ..models import RevenueReport, RevenueShareRecord, Settlement
@@ -60,7 +61,9 @@ def settlement_run(*, period: date, actor: User | None) -> SettlementResult:
         history_attribute(
             adjustment,
             user=actor,
-            reason=_("settled in %(period)s") % {"period": period_label(period)},
+            reason=system_reason(
+                gettext_noop("settled in %(period)s"), period=period_label(period)
+            ),
         )
         adjustment.save(update_fields=["settlement", "period"])
     _record_totals(settlement, actor)
@@ -93,7 +96,9 @@ def _settle_report(report: RevenueReport, settlement: Settlement, actor: User | 
     record.save()
     report.status, report.settlement = ReportStatus.SETTLED, settlement
     history_attribute(
-        report, user=actor, reason=_("settled in %(period)s") % {"period": settlement.period_label}
+        report,
+        user=actor,
+        reason=system_reason(gettext_noop("settled in %(period)s"), period=settlement.period_label),
     )
     report.save(update_fields=["status", "settlement"])
 
@@ -117,7 +122,7 @@ def _record_totals(settlement: Settlement, actor: User | None) -> None:
     settlement.total_amount = fen_sum(sums["amount"])
     settlement.total_share = fen_sum(sums["share"])
     settlement.total_retained = fen_sum(sums["retained"])
-    history_attribute(settlement, user=actor, reason=_("settled"))
+    history_attribute(settlement, user=actor, reason=gettext_lazy("settled"))
     settlement.save()
 
 
