@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registration', '0002_bureau_groups'),
+        ('registration', '0003_objection_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

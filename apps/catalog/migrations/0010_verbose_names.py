@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0008_entry_uuid'),
+        ('catalog', '0009_sector_index'),
     ]
 
     operations = [
