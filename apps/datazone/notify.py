@@ -10,13 +10,23 @@ from .choices import VersionStatus
 from .models import DataVersion
 
 
-def version_finished(*, version: DataVersion) -> None:
-    """Loaded (live) or refused; a load superseded at once by a newer upload tells nobody."""
-    if version.status not in (VersionStatus.LIVE, VersionStatus.FAILED):
+KINDS = {
+    VersionStatus.LIVE: Kind.UPLOAD_LOADED,
+    VersionStatus.FAILED: Kind.UPLOAD_REFUSED,
+    VersionStatus.HELD: Kind.UPLOAD_HELD,
+}
+
+
+def version_finished(*, version: DataVersion, live_rows: int | None = None) -> None:
+    """Loaded (live), refused, or held for the department's confirmation (its row count differs
+    from the live version's ``live_rows`` by more than half); a load superseded at once by a
+    newer upload tells nobody."""
+    kind = KINDS.get(VersionStatus(version.status))
+    if kind is None:
         return
     entry = version.entry
     notification_send(
-        kind=Kind.UPLOAD_LOADED if version.status == VersionStatus.LIVE else Kind.UPLOAD_REFUSED,
+        kind=kind,
         recipients=audiences.department_members(department=entry.department),
         obj=version,
         url=reverse("datazone:versions", args=[entry.identifier]),
@@ -26,5 +36,6 @@ def version_finished(*, version: DataVersion) -> None:
             "title": entry.title,
             "rows": version.row_count,
             "errors": version.error_count,
+            "live": live_rows if live_rows is not None else "",
         },
     )

@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     )
     UPLOAD_LOADED = "upload_loaded", _("Upload loaded")
     UPLOAD_REFUSED = "upload_refused", _("Upload refused")
+    UPLOAD_HELD = "upload_held", _("Upload awaiting confirmation")
     REGISTRATION_INCOMPLETE = "registration_incomplete", _("Registration materials incomplete")
     REGISTRATION_ACCEPTED = "registration_accepted", _("Registration accepted for review")
     REGISTRATION_IN_NOTICE = "registration_in_notice", _("Registration in public notice")
@@ -145,6 +146,14 @@ SPECS: dict[str, KindSpec] = {
         Audience.DEPARTMENT,
         _("Registration application #%(number)s was refused"),
         _("The registration of “%(title)s” (%(identifier)s) was refused. Reason: %(reason)s"),
+    ),
+    Kind.UPLOAD_HELD: KindSpec(
+        Audience.DEPARTMENT,
+        _("Version %(version)s of %(identifier)s awaits your confirmation"),
+        _(
+            "The upload of “%(title)s” has %(rows)s rows where the live version has %(live)s: "
+            "confirm it or discard it before it goes live."
+        ),
     ),
     Kind.QUALIFICATION_APPROVED: KindSpec(
         Audience.OPERATOR,

@@ -9,6 +9,7 @@ from apps.core.errors import IllegalTransition, NotAllowed
 from apps.datazone import services
 from apps.datazone.choices import row_count_changes_much
 from apps.datazone.models import DataVersion
+from apps.notifications.models import Notification
 from tests.datazone.conftest import csv_bytes, good_rows, load, table_of, tables
 
 
@@ -130,3 +131,14 @@ def test_a_newer_upload_going_live_supersedes_the_held_one(
     newer = load(entry, csv_bytes(good_rows(38)), tmp_path=tmp_path, actor=department_member)
     assert newer.status == "live"
     assert (status(held), status(live)) == ("superseded", "superseded")
+
+
+def test_the_department_is_told_that_an_upload_waits_for_its_confirmation(
+    live, held, department_member, other_department_member, operator_member
+):
+    [told] = Notification.objects.filter(kind="upload_held")
+    assert told.recipient == department_member
+    assert (told.params["rows"], told.params["live"]) == ("5", "40")
+    assert told.url == page_url(held.entry)
+    for outsider in (other_department_member, operator_member):
+        assert not Notification.objects.filter(recipient=outsider, kind="upload_held").exists()

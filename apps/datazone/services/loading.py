@@ -239,7 +239,7 @@ def _switch_live(loaded: DataVersion, *, table: str, rows: int) -> DataVersion:
         and actor.department_id is not None  # the bureau's own loads are not held
         and row_count_changes_much(live_rows=current.row_count, new_rows=rows)
     ):
-        return move_version(
+        held = move_version(
             version, VersionStatus.HELD, actor=actor,
             reason=system_reason(
                 gettext_noop("held: %(rows)s rows where version %(number)s has %(live)s"),
@@ -247,6 +247,8 @@ def _switch_live(loaded: DataVersion, *, table: str, rows: int) -> DataVersion:
             ),
             **done,
         )  # fmt: skip
+        version_finished(version=held, live_rows=current.row_count or 0)
+        return held
     return go_live(versions, version, actor=actor, reason=gettext_lazy("loaded"), **done)
 
 
