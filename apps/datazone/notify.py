@@ -9,7 +9,6 @@ from apps.notifications.services import notification_send
 from .choices import VersionStatus
 from .models import DataVersion
 
-
 KINDS = {
     VersionStatus.LIVE: Kind.UPLOAD_LOADED,
     VersionStatus.FAILED: Kind.UPLOAD_REFUSED,
