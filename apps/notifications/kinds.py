@@ -48,6 +48,12 @@ class Kind(models.TextChoices):
     REVENUE_REPORT_RETURNED = "revenue_report_returned", _("Revenue report returned")
     REVENUE_REPORT_VERIFIED = "revenue_report_verified", _("Revenue report verified")
     SETTLEMENT_RECORDED = "settlement_recorded", _("Settlement recorded")
+    PRODUCT_OFFERED = "product_offered", _("Data product offered")
+    PRODUCT_REFUSED = "product_refused", _("Data product refused in review")
+    PRODUCT_WITHDRAWN = "product_withdrawn", _("Data product withdrawn")
+    CEILING_APPROVED = "ceiling_approved", _("Maximum allowed revenue approved")
+    CEILING_RETURNED = "ceiling_returned", _("Maximum allowed revenue returned")
+    DISCLOSURE_DUE = "disclosure_due", _("Annual disclosure due")
     # The bureau: what entered a person's queue, and what waits too long there
     ENTRY_SUBMITTED = "entry_submitted", _("Catalog entry submitted for review")
     QUALIFICATION_SUBMITTED = "qualification_submitted", _("Qualification submitted for review")
@@ -56,6 +62,9 @@ class Kind(models.TextChoices):
     REVENUE_REPORT_SUBMITTED = "revenue_report_submitted", _("Revenue report submitted")
     REGISTRATION_SUBMITTED = "registration_submitted", _("Registration application submitted")
     OBJECTION_FILED = "objection_filed", _("Objection to a registration filed")
+    PRODUCT_SUBMITTED = "product_submitted", _("Data product awaiting review")
+    CEILING_TO_CHECK = "ceiling_to_check", _("Maximum allowed revenue awaiting its check")
+    CEILING_TO_APPROVE = "ceiling_to_approve", _("Maximum allowed revenue awaiting approval")
     OVERDUE = "overdue", _("Waiting too long")
     # Whoever objected to a registration, with or without an account
     OBJECTION_DECIDED = "objection_decided", _("Objection decided")
@@ -225,6 +234,36 @@ SPECS: dict[str, KindSpec] = {
         _("Revenue for %(period)s was settled"),
         _("%(reports)s of your revenue reports were settled."),
     ),
+    Kind.PRODUCT_OFFERED: KindSpec(
+        Audience.OPERATOR,
+        _("“%(name)s” is offered"),
+        _("Both reviews of “%(name)s” passed: it may be offered, at a price within its cap."),
+    ),
+    Kind.PRODUCT_REFUSED: KindSpec(
+        Audience.OPERATOR,
+        _("“%(name)s” was refused in review"),
+        _("“%(name)s” may not be offered. Reason: %(reason)s"),
+    ),
+    Kind.PRODUCT_WITHDRAWN: KindSpec(
+        Audience.OPERATOR,
+        _("“%(name)s” was withdrawn"),
+        _("“%(name)s” is no longer offered. Reason: %(reason)s"),
+    ),
+    Kind.CEILING_APPROVED: KindSpec(
+        Audience.OPERATOR,
+        _("Your maximum allowed revenue for %(year)s was approved"),
+        _("The maximum allowed revenue for %(year)s is ¥%(maximum)s."),
+    ),
+    Kind.CEILING_RETURNED: KindSpec(
+        Audience.OPERATOR,
+        _("Your maximum allowed revenue for %(year)s was returned"),
+        _("Correct the figures and propose them again. Reason: %(reason)s"),
+    ),
+    Kind.DISCLOSURE_DUE: KindSpec(
+        Audience.OPERATOR,
+        _("The annual disclosure for %(year)s is due in %(days)s days"),
+        _("Publish the disclosure for %(year)s by %(due_on)s."),
+    ),
     Kind.ENTRY_SUBMITTED: KindSpec(
         Audience.BUREAU,
         _("Catalog entry %(identifier)s awaits review"),
@@ -273,6 +312,24 @@ SPECS: dict[str, KindSpec] = {
             "Your objection to the registration of “%(title)s” (%(identifier)s) was "
             "%(outcome)s. Reason: %(reason)s"
         ),
+    ),
+    Kind.PRODUCT_SUBMITTED: KindSpec(
+        Audience.BUREAU,
+        _("“%(name)s” awaits its reviews"),
+        _("%(operator)s submitted the data product “%(name)s”."),
+        digest_by_default=True,
+    ),
+    Kind.CEILING_TO_CHECK: KindSpec(
+        Audience.BUREAU,
+        _("The maximum allowed revenue of %(operator)s for %(year)s awaits its check"),
+        _("%(operator)s proposed ¥%(maximum)s for %(year)s."),
+        digest_by_default=True,
+    ),
+    Kind.CEILING_TO_APPROVE: KindSpec(
+        Audience.BUREAU,
+        _("The maximum allowed revenue of %(operator)s for %(year)s awaits approval"),
+        _("¥%(maximum)s for %(year)s was checked; another approver decides."),
+        digest_by_default=True,
     ),
     Kind.OVERDUE: KindSpec(
         Audience.BUREAU,

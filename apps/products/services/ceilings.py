@@ -15,6 +15,7 @@ from apps.core.errors import IllegalTransition, NotAllowed
 from apps.core.history import history_attribute
 from apps.organisations.models import Operator
 
+from .. import notify
 from ..choices import CEILING_TRANSITIONS, CeilingStatus
 from ..models import MaximumAllowedRevenue, RevenueCeilingDeduction
 from ..pricing import PROFIT_MARGIN_POINTS, ceiling_compute, profit_rate_ceiling
@@ -74,6 +75,7 @@ def ceiling_propose(
     _apply(ceiling, figures)
     history_attribute(ceiling, user=actor, reason=_("proposed"))
     ceiling.save()
+    notify.ceiling_moved(ceiling=ceiling)
     return ceiling
 
 
@@ -103,6 +105,7 @@ def _move(
         ceiling.review_reason = reason
     history_attribute(ceiling, user=actor, reason=reason or CeilingStatus(to_status).label)
     ceiling.save()
+    notify.ceiling_moved(ceiling=ceiling)
     return ceiling
 
 

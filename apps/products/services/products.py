@@ -20,6 +20,7 @@ from apps.core.errors import IllegalTransition, NotAllowed
 from apps.core.history import history_attribute
 from apps.organisations.models import Operator
 
+from .. import notify
 from ..choices import PRODUCT_TRANSITIONS, FeeForm, ProductStatus, ReviewKind, ReviewOutcome
 from ..models import Product, ProductReview
 
@@ -63,6 +64,7 @@ def _move(product: Product, *, actor: User | None, to_status: str, reason: str) 
         product.withdrawn_on = today
     history_attribute(product, user=actor, reason=reason or ProductStatus(to_status).label)
     product.save()
+    notify.product_moved(product=product)
     return product
 
 
@@ -119,6 +121,7 @@ def product_submit(
     history_attribute(product, user=actor, reason=_("submitted for review"))
     product.save()
     product.authorizations.set(drawn)
+    notify.product_moved(product=product)
     return product
 
 
