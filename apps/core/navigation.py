@@ -89,6 +89,11 @@ def next_actions_for(user: User) -> list[Link]:
                 reverse("bureau_revenue:index"),
                 _("Verified proceeds, settled shares per department and operator, exports."),
             ),
+            Link(
+                _("Review data products and set cap prices"),
+                reverse("admin:products_product_changelist") + "?status__exact=submitted",
+                _("Security and business-compliance reviews, cap prices, withdrawals."),
+            ),
         ]
     elif user.role == Role.DEPARTMENT:
         actions += [
@@ -124,6 +129,11 @@ def next_actions_for(user: User) -> list[Link]:
                 _("Follow my applications"),
                 reverse("operator_authorizations:applications"),
                 _("Department opinion, bureau decision and the resulting authorization."),
+            ),
+            Link(
+                _("List and price data products"),
+                reverse("operator_products:list"),
+                _("Products and services for review, actual prices within the caps."),
             ),
         ]
         if user.organisation_role == OrganisationRole.ADMIN:

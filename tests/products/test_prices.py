@@ -126,3 +126,15 @@ def test_prices_are_never_edited(offered, approver, operator_member):
         price.save()
     with pytest.raises(ImmutableRecord):
         ActualPrice.objects.all().update(amount=0)
+
+
+def test_a_lower_cap_announced_for_later_lowers_a_new_price_from_its_date(
+    offered, approver, operator_member
+):
+    later = TODAY() + timedelta(days=10)
+    set_cap(offered, approver, "5.00")
+    set_cap(offered, approver, "3.00", later)
+    set_price(offered, operator_member, "4.00")
+    assert price_in_force(product=offered, on=TODAY()).amount == Decimal("4.00")
+    lowered = price_in_force(product=offered, on=later)
+    assert (lowered.amount, lowered.effective_from) == (Decimal("3.00"), later)

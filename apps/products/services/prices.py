@@ -120,4 +120,8 @@ def actual_price_set(
     )  # fmt: skip
     history_attribute(price, user=actor, reason=reason.strip() or _("actual price set"))
     price.save()
+    # A lower cap already announced for a later date lowers this price from that date too.
+    later_caps = CapPrice.objects.filter(product=product, effective_from__gt=effective_from)
+    for later in later_caps.order_by("effective_from", "pk"):
+        _lower_to_cap(product, later, actor)
     return price
