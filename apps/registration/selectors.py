@@ -51,7 +51,7 @@ def registration_queue(*, today: date | None = None) -> RegistrationQueue:
     waiting = (
         RegistrationApplication.objects.open()
         .exclude(status=ApplicationStatus.INCOMPLETE)  # the applicant's turn, no bureau deadline
-        .select_related("entry", "department")
+        .select_related("entry", "department", "product", "operator")
         .order_by("due_on", "pk")
     )
     items = [QueueItem(application, application.is_overdue(today)) for application in waiting]
@@ -72,7 +72,7 @@ def notices_in_progress() -> QuerySet[RegistrationApplication]:
         RegistrationApplication.objects.filter(
             status__in=[ApplicationStatus.IN_NOTICE, ApplicationStatus.OBJECTED]
         )
-        .select_related("entry", "department")
+        .select_related("entry", "department", "product", "operator")
         .order_by("notice_ends", "pk")
     )
 
@@ -80,7 +80,9 @@ def notices_in_progress() -> QuerySet[RegistrationApplication]:
 def registrations_public(
     *, today: date | None = None, include_ended: bool = False
 ) -> QuerySet[Registration]:
-    registrations = Registration.objects.select_related("entry", "department")
+    registrations = Registration.objects.select_related(
+        "entry", "department", "product", "operator"
+    )
     if not include_ended:
         registrations = registrations.in_force(today or clock.today())
     return registrations.order_by("-registered_on", "-pk")
@@ -91,12 +93,16 @@ def registration_by_lookup_code(*, lookup_code: str) -> Registration | None:
     if not code:
         return None
     return (
-        Registration.objects.select_related("entry", "department").filter(lookup_code=code).first()
+        Registration.objects.select_related("entry", "department", "product", "operator")
+        .filter(lookup_code=code)
+        .first()
     )
 
 
 def registration_by_code(*, code: str) -> Registration:
-    return Registration.objects.select_related("entry", "department", "supersedes").get(code=code)
+    return Registration.objects.select_related(
+        "entry", "department", "product", "operator", "supersedes"
+    ).get(code=code)
 
 
 def applications_of_department(*, user: User) -> QuerySet[RegistrationApplication]:
