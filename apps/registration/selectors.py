@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.catalog.models import CatalogEntry
+from apps.products.models import Product
 
 from . import calendar, clock
 from .choices import ApplicationStatus, ObjectionStatus
@@ -122,6 +123,30 @@ def application_of_department(*, user: User, pk: int) -> RegistrationApplication
         .prefetch_related("materials", Prefetch("objections", queryset=objections))
         .get(pk=pk)
     )
+
+
+def applications_of_operator(*, user: User) -> QuerySet[RegistrationApplication]:
+    return (
+        RegistrationApplication.objects.filter(operator_id=user.operator_id or 0)
+        .select_related("product", "acts_on", "result")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def application_of_operator(*, user: User, pk: int) -> RegistrationApplication:
+    """The operator's own application, or DoesNotExist (a 404 for anyone else's)."""
+    objections = Objection.objects.order_by("filed_on", "pk")
+    return (
+        RegistrationApplication.objects.filter(operator_id=user.operator_id or 0)
+        .select_related("product", "acts_on", "result")
+        .prefetch_related("materials", Prefetch("objections", queryset=objections))
+        .get(pk=pk)
+    )
+
+
+def products_registrable(*, user: User) -> QuerySet[Product]:
+    """The operator's offered products and services (both reviews passed)."""
+    return Product.objects.offered().filter(operator_id=user.operator_id or 0).order_by("name")
 
 
 def entries_registrable(*, user: User) -> QuerySet[CatalogEntry]:
