@@ -14,6 +14,13 @@ from tests.authorizations.conftest import (  # noqa: F401 - fixtures shared with
     scenario,
 )
 from tests.factories import make_entry
+from tests.products.conftest import (  # noqa: F401 - an operator's products, to register
+    authorization,
+    grant,
+    offered,
+    product,
+    rival,
+)
 
 # A Monday with no holiday near it: deadlines from here are plain weekdays.
 MONDAY = date(2026, 6, 1)
