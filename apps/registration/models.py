@@ -117,6 +117,8 @@ class SubjectMixin(models.Model):
 
     entry_id: int | None
     product_id: int | None
+    department_id: int | None
+    operator_id: int | None
 
     class Meta:
         abstract = True

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from apps.authorizations.models import Authorization
 from apps.core.errors import NotAllowed
-from apps.registration import services
+from apps.registration import registrants, services
 from apps.registration.choices import ApplicationStatus, Kind, RegistrationStatus, SubjectKind
 from apps.registration.models import Registration, RegistrationApplication
 from tests.products.conftest import offer, submit_product
@@ -336,3 +336,27 @@ def test_the_list_pages_count_their_queries(
     client.force_login(operator_member)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("operator_registration:list")).status_code == 200
+
+
+# Who is told --------------------------------------------------------------------------------
+
+
+def test_the_registrant_members_are_the_operators_for_a_product(
+    offered, entry, operator_member, operator_admin, department_member, rival, today
+):
+    product_application = apply_product(offered, operator_member)
+    entry_application = services.registration_apply(
+        entry=entry, actor=department_member, kind=Kind.FIRST, summary="摘要", documents=[pdf()]
+    )
+    _other, rival_member = rival
+    told = set(registrants.registrant_members(subject=product_application))
+    assert told == {operator_member, operator_admin}
+    assert rival_member not in told and department_member not in told
+    department_told = set(registrants.registrant_members(subject=entry_application))
+    assert department_member in department_told and operator_member not in department_told
+    assert registrants.registrant_page(application=product_application) == reverse(
+        "operator_registration:detail", args=[product_application.pk]
+    )
+    assert registrants.registrant_page(application=entry_application) == reverse(
+        "department_registration:detail", args=[entry_application.pk]
+    )
