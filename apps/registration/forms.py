@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from apps.authorizations.forms import DOCUMENT_EXTENSIONS, validate_document
 from apps.catalog.models import CatalogEntry
-from apps.organisations.models import Department
+from apps.organisations.models import Department, Operator
 from apps.products.models import Product
 
 from .choices import Kind, SubjectKind
@@ -130,8 +130,12 @@ class ObjectionForm(forms.Form):
 class RegistrationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     department = forms.ModelChoiceField(
-        label=_("Registrant"), queryset=Department.objects.order_by("name"), required=False,
-        empty_label="—",
+        label=_("Registrant department"), queryset=Department.objects.order_by("name"),
+        required=False, empty_label="—",
+    )  # fmt: skip
+    operator = forms.ModelChoiceField(
+        label=_("Registrant operator"), queryset=Operator.objects.order_by("name"),
+        required=False, empty_label="—",
     )  # fmt: skip
     subject_kind = forms.ChoiceField(
         label=_("Subject kind"), choices=[("", "—"), *SubjectKind.choices], required=False
@@ -151,6 +155,8 @@ class RegistrationFilterForm(forms.Form):
             )
         if data["department"]:
             registrations = registrations.filter(department=data["department"])
+        if data["operator"]:
+            registrations = registrations.filter(operator=data["operator"])
         if data["subject_kind"] == SubjectKind.PRODUCT:
             registrations = registrations.filter(product__isnull=False)
         elif data["subject_kind"] == SubjectKind.ENTRY:

@@ -245,6 +245,9 @@ def test_the_public_list_filters_by_subject_kind(
     products_only = client.get(reverse("registration:list"), {"subject_kind": "product"})
     content = products_only.content.decode()
     assert product_registration.code in content and entry_code not in content
+    by_operator = client.get(reverse("registration:list"), {"operator": offered.operator_id})
+    content = by_operator.content.decode()
+    assert product_registration.code in content and entry_code not in content
     entries_only = client.get(reverse("registration:list"), {"subject_kind": "entry"})
     content = entries_only.content.decode()
     assert entry_code in content and product_registration.code not in content
