@@ -363,3 +363,30 @@ def test_the_registrant_members_are_the_operators_for_a_product(
     assert registrants.registrant_page(application=entry_application) == reverse(
         "department_registration:detail", args=[entry_application.pk]
     )
+
+
+# The bureau's admin -------------------------------------------------------------------------
+
+
+def test_the_bureau_decides_a_product_application_in_the_admin(
+    client, offered, entry, department_member, operator, operator_member, reviewer, today,
+    django_assert_max_num_queries,
+):  # fmt: skip
+    application = apply_product(offered, operator_member)
+    services.registration_apply(
+        entry=entry, actor=department_member, kind=Kind.FIRST, summary="摘要", documents=[pdf()]
+    )
+    client.force_login(reviewer)
+    changelist = reverse("admin:registration_registrationapplication_changelist")
+    with django_assert_max_num_queries(15):
+        response = client.get(changelist, {"subject": "product"})
+    assert list(response.context["cl"].result_list) == [application]
+    content = response.content.decode()
+    assert offered.name in content and operator.name in content
+    decide = reverse(
+        "admin:registration_registrationapplication_decide", args=[application.pk, "accept"]
+    )
+    client.post(decide, {"reason": ""})
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.IN_REVIEW
+    assert application.history.first().history_user == reviewer
