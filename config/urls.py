@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("apps.reporting.urls")),
     path("operator/revenue/", include("apps.revenue.urls_operator")),
     path("operator/products/", include("apps.products.urls_operator")),
+    path("operator/registrations/", include("apps.registration.urls_operator")),
     path("departments/revenue/", include("apps.revenue.urls_department")),
     path("bureau/revenue/", include("apps.revenue.urls_bureau")),
     path("", include("apps.ckan.urls")),

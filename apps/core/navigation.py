@@ -51,6 +51,7 @@ def navigation_for(user: User | None) -> list[Link]:
             Link(_("Usage"), reverse("operator_usage:index")),
             Link(_("Revenue"), reverse("operator_revenue:reports")),
             Link(_("Products"), reverse("operator_products:list")),
+            Link(_("Registration"), reverse("operator_registration:list")),
         ]
     if user.role in (Role.DEPARTMENT, Role.OPERATOR):
         links.append(Link(_("My organisation"), reverse("organisation")))
@@ -134,6 +135,11 @@ def next_actions_for(user: User) -> list[Link]:
                 _("List and price data products"),
                 reverse("operator_products:list"),
                 _("Products and services for review, actual prices within the caps."),
+            ),
+            Link(
+                _("Register a data product"),
+                reverse("operator_registration:create"),
+                _("Register an offered product or service with the data bureau."),
             ),
         ]
         if user.organisation_role == OrganisationRole.ADMIN:

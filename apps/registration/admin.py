@@ -13,7 +13,7 @@ from apps.core.access import signed_in_user
 from apps.core.admin_decisions import BureauAdmin, Decision, DecisionAdmin, decision_actions
 
 from . import clock, services
-from .choices import OPEN_STATUSES, TRANSITIONS, ApplicationStatus, ObjectionStatus
+from .choices import OPEN_STATUSES, TRANSITIONS, ApplicationStatus, ObjectionStatus, SubjectKind
 from .models import (
     Objection,
     Registration,
@@ -70,6 +70,21 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SubjectKindFilter(admin.SimpleListFilter):
+    title = gettext_lazy("subject kind")
+    parameter_name = "subject"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(SubjectKind.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == SubjectKind.PRODUCT:
+            return queryset.filter(product__isnull=False)
+        if self.value() == SubjectKind.ENTRY:
+            return queryset.filter(entry__isnull=False)
+        return queryset
+
+
 class MaterialInline(admin.TabularInline):
     model = RegistrationMaterial
     fields = ("document", "uploaded_by", "uploaded_at")
@@ -100,17 +115,20 @@ class RegistrationApplicationAdmin(DecisionAdmin):
     """The registration queue: sorted by due date, the overdue ones flagged."""
 
     list_display = (
-        "number", "kind", "entry", "department", "status", "due", "overdue",
+        "number", "kind", "subject", "subject_kind", "registrant", "status", "due", "overdue",
     )  # fmt: skip
-    list_filter = (OverdueFilter, "status", "kind", "department")
-    list_select_related = ("entry", "department")
-    search_fields = ("entry__identifier", "entry__title", "department__name")
+    list_filter = (OverdueFilter, SubjectKindFilter, "status", "kind", "department", "operator")
+    list_select_related = ("entry", "department", "product", "operator")
+    search_fields = (
+        "entry__identifier", "entry__title", "department__name", "product__name",
+        "operator__name",
+    )  # fmt: skip
     ordering = ("due_on", "pk")
     readonly_fields = (
-        "entry", "department", "kind", "summary", "changes", "change_reason", "acts_on",
-        "status", "applicant", "submitted_on", "resubmitted", "missing_materials",
-        "decision_reason", "notice_starts", "notice_ends", "paused_on", "due_on",
-        "due_is_provisional",
+        "entry", "department", "product", "operator", "kind", "summary", "changes",
+        "change_reason", "acts_on", "status", "applicant", "submitted_on", "resubmitted",
+        "missing_materials", "decision_reason", "notice_starts", "notice_ends", "paused_on",
+        "due_on", "due_is_provisional",
     )  # fmt: skip
     fields = readonly_fields
     inlines = [MaterialInline, ObjectionInline]
@@ -126,6 +144,18 @@ class RegistrationApplicationAdmin(DecisionAdmin):
     @admin.display(description="#", ordering="pk")
     def number(self, application: RegistrationApplication) -> str:
         return f"#{application.pk}"
+
+    @admin.display(description=gettext_lazy("registered subject"))
+    def subject(self, application: RegistrationApplication) -> str:
+        return f"{application.subject_name} ({application.subject_code})"
+
+    @admin.display(description=gettext_lazy("subject kind"))
+    def subject_kind(self, application: RegistrationApplication) -> str:
+        return application.subject_kind_label
+
+    @admin.display(description=gettext_lazy("registrant"))
+    def registrant(self, application: RegistrationApplication) -> str:
+        return str(application.registrant)
 
     @admin.display(description=gettext_lazy("due on"), ordering="due_on")
     def due(self, application: RegistrationApplication) -> str:
@@ -184,7 +214,7 @@ class ObjectionAdmin(DecisionAdmin):
 
     list_display = ("__str__", "application", "organisation", "filed_on", "status")
     list_filter = ("status",)
-    list_select_related = ("application__entry",)
+    list_select_related = ("application__entry", "application__product")
     readonly_fields = (
         "application", "name", "organisation", "contact", "email", "reasons", "evidence", "user",
         "filed_on", "status", "decision_reason",
@@ -199,16 +229,32 @@ class ObjectionAdmin(DecisionAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(BureauAdmin):
-    list_display = ("code", "entry", "department", "kind", "registered_on", "valid_until", "shown")
-    list_filter = ("status", "kind")
-    list_select_related = ("entry", "department")
-    search_fields = ("code", "entry__title", "entry__identifier")
+    list_display = (
+        "code", "subject", "subject_kind", "registrant", "kind", "registered_on", "valid_until",
+        "shown",
+    )  # fmt: skip
+    list_filter = (SubjectKindFilter, "status", "kind")
+    list_select_related = ("entry", "department", "product", "operator")
+    search_fields = ("code", "entry__title", "entry__identifier", "product__name")
     readonly_fields = (
-        "code", "lookup_code", "application", "entry", "department", "kind", "summary",
+        "code", "lookup_code", "application", "entry", "department", "product", "operator",
+        "kind", "summary",
         "authorization", "supersedes", "registered_on", "valid_until", "status", "ended_on",
         "end_reason",
     )  # fmt: skip
     fields = readonly_fields
+
+    @admin.display(description=gettext_lazy("registered subject"))
+    def subject(self, registration: Registration) -> str:
+        return f"{registration.subject_name} ({registration.subject_code})"
+
+    @admin.display(description=gettext_lazy("subject kind"))
+    def subject_kind(self, registration: Registration) -> str:
+        return registration.subject_kind_label
+
+    @admin.display(description=gettext_lazy("registrant"))
+    def registrant(self, registration: Registration) -> str:
+        return str(registration.registrant)
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def shown(self, registration: Registration) -> str:

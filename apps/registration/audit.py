@@ -14,7 +14,10 @@ OWN_MOVES = {"submitted", "objected"}
 
 
 def _application(instance: models.Model, history: Any, reason: str) -> dict[str, Any] | None:
-    base = {"kind_of_registration": history.kind, "entry_id": history.entry_id, "reason": reason}
+    base = {
+        "kind_of_registration": history.kind, "entry_id": history.entry_id,
+        "product_id": history.product_id, "reason": reason,
+    }  # fmt: skip
     if history.history_type == "+":
         return {"kind": EventKind.REGISTRATION_CHANGED, "details": {**base, "change": "applied"}}
     details = status_details(history, "status", reason)

@@ -24,6 +24,13 @@ CODE_LETTERS: dict[str, str] = {
 KINDS_WITH_CHANGES = {Kind.CHANGE, Kind.CORRECTION}
 
 
+class SubjectKind(models.TextChoices):
+    """What is registered: a department's catalog entry, or an operator's product or service."""
+
+    ENTRY = "entry", _("catalog entry")
+    PRODUCT = "product", _("data product or service")
+
+
 class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("awaiting acceptance")
     INCOMPLETE = "incomplete", _("materials incomplete")

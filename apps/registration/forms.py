@@ -5,15 +5,16 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import FileExtensionValidator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.authorizations.forms import DOCUMENT_EXTENSIONS, validate_document
 from apps.catalog.models import CatalogEntry
-from apps.organisations.models import Department
+from apps.organisations.models import Department, Operator
+from apps.products.models import Product
 
-from .choices import Kind
+from .choices import Kind, SubjectKind
 from .models import Registration
 
 
@@ -44,10 +45,7 @@ class _Materials(forms.Form):
         return [self.cleaned_data[name] for name in names if self.cleaned_data.get(name)]
 
 
-class ApplicationForm(_Materials):
-    entry = forms.ModelChoiceField(
-        label=_("Catalog entry"), queryset=CatalogEntry.objects.none(), empty_label="—"
-    )
+class _Application(_Materials):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     summary = forms.CharField(
         label=_("Content summary"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
@@ -63,9 +61,31 @@ class ApplicationForm(_Materials):
     documents = _document_field(True)
     more_documents = _document_field(False)
 
+
+class ApplicationForm(_Application):
+    """A department's application for one of its catalog entries."""
+
+    entry = forms.ModelChoiceField(
+        label=_("Catalog entry"), queryset=CatalogEntry.objects.none(), empty_label="—"
+    )
+    field_order = ["entry"]
+
     def __init__(self, *args: Any, entries: QuerySet[CatalogEntry], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["entry"].queryset = entries  # type: ignore[attr-defined]
+
+
+class ProductApplicationForm(_Application):
+    """An operator's application for one of its offered data products or services."""
+
+    product = forms.ModelChoiceField(
+        label=_("Data product or service"), queryset=Product.objects.none(), empty_label="—"
+    )
+    field_order = ["product"]
+
+    def __init__(self, *args: Any, products: QuerySet[Product], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products  # type: ignore[attr-defined]
 
 
 class ResubmitForm(_Materials):
@@ -110,9 +130,16 @@ class ObjectionForm(forms.Form):
 class RegistrationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     department = forms.ModelChoiceField(
-        label=_("Registrant"), queryset=Department.objects.order_by("name"), required=False,
-        empty_label="—",
+        label=_("Registrant department"), queryset=Department.objects.order_by("name"),
+        required=False, empty_label="—",
     )  # fmt: skip
+    operator = forms.ModelChoiceField(
+        label=_("Registrant operator"), queryset=Operator.objects.order_by("name"),
+        required=False, empty_label="—",
+    )  # fmt: skip
+    subject_kind = forms.ChoiceField(
+        label=_("Subject kind"), choices=[("", "—"), *SubjectKind.choices], required=False
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Kind.choices], required=False)
     ended = forms.BooleanField(label=_("Include ended registrations"), required=False)
 
@@ -121,11 +148,19 @@ class RegistrationFilterForm(forms.Form):
             return registrations
         data = self.cleaned_data
         if data["q"]:
-            registrations = registrations.filter(entry__title__icontains=data["q"]) | (
-                registrations.filter(code__icontains=data["q"])
+            registrations = registrations.filter(
+                Q(entry__title__icontains=data["q"])
+                | Q(product__name__icontains=data["q"])
+                | Q(code__icontains=data["q"])
             )
         if data["department"]:
             registrations = registrations.filter(department=data["department"])
+        if data["operator"]:
+            registrations = registrations.filter(operator=data["operator"])
+        if data["subject_kind"] == SubjectKind.PRODUCT:
+            registrations = registrations.filter(product__isnull=False)
+        elif data["subject_kind"] == SubjectKind.ENTRY:
+            registrations = registrations.filter(entry__isnull=False)
         if data["kind"]:
             registrations = registrations.filter(kind=data["kind"])
         return registrations

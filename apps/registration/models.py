@@ -2,10 +2,11 @@
 objections during the public notice, the registrations themselves, their codes, and the
 bureau's table of official holiday arrangements.
 
-The subject of a registration is a catalog entry today. A data product (registered by its
-operator) becomes a second, nullable subject field with a check that exactly one is set, and a
-registrant operator beside the registrant department; ``subject`` and ``registrant`` below are
-what the pages and the services read, so they are the two places that change.
+The subject of a registration is a catalog entry, registered by its providing department, or a
+data product or service, registered by its operator (数据产品登记; 26号 encourages operators to
+register their products and services). Exactly one subject is set, and the registrant matches it;
+the pages, the admin, the exports and the notifications read ``subject``, ``subject_name``,
+``subject_code`` and ``registrant`` rather than the fields.
 """
 
 from datetime import date
@@ -26,6 +27,7 @@ from .choices import (
     Kind,
     ObjectionStatus,
     RegistrationStatus,
+    SubjectKind,
 )
 
 
@@ -88,6 +90,69 @@ class RegistrationCodeSequence(models.Model):
         return f"{self.year}: {self.last_value}"
 
 
+# Exactly one subject, and the registrant that matches it: an entry's department, a product's
+# operator.
+SUBJECT_IS_ENTRY = Q(
+    entry__isnull=False, department__isnull=False, product__isnull=True, operator__isnull=True
+)
+SUBJECT_IS_PRODUCT = Q(
+    entry__isnull=True, department__isnull=True, product__isnull=False, operator__isnull=False
+)
+
+
+def _subject_constraints(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=SUBJECT_IS_ENTRY | SUBJECT_IS_PRODUCT, name=f"{prefix}_one_subject",
+            violation_error_message=_(
+                "Register either a catalog entry by its department or a data product by its "
+                "operator."
+            ),
+        ),
+    ]  # fmt: skip
+
+
+class SubjectMixin(models.Model):
+    """What is registered and by whom, for applications and registrations alike."""
+
+    entry_id: int | None
+    product_id: int | None
+    department_id: int | None
+    operator_id: int | None
+
+    class Meta:
+        abstract = True
+
+    @property
+    def subject_kind(self) -> str:
+        return SubjectKind.PRODUCT if self.product_id is not None else SubjectKind.ENTRY
+
+    @property
+    def subject_kind_label(self) -> str:
+        return str(SubjectKind(self.subject_kind).label)
+
+    @property
+    def subject(self) -> "models.Model":
+        return self.product if self.product_id is not None else self.entry  # type: ignore[attr-defined]
+
+    @property
+    def subject_name(self) -> str:
+        if self.product_id is not None:
+            return str(self.product.name)  # type: ignore[attr-defined]
+        return str(self.entry.title)  # type: ignore[attr-defined]
+
+    @property
+    def subject_code(self) -> str:
+        """The entry's catalog identifier, or the product's number (P and its key)."""
+        if self.product_id is not None:
+            return f"P{self.product_id}"
+        return str(self.entry.identifier)  # type: ignore[attr-defined]
+
+    @property
+    def registrant(self) -> "models.Model":
+        return self.operator if self.product_id is not None else self.department  # type: ignore[attr-defined]
+
+
 class RegistrationQuerySet(models.QuerySet["Registration"]):
     def in_force(self, on: date) -> "RegistrationQuerySet":
         """Registered, not replaced, cancelled or expired on ``on`` (expiry is by date, even
@@ -95,7 +160,7 @@ class RegistrationQuerySet(models.QuerySet["Registration"]):
         return self.filter(status=RegistrationStatus.IN_FORCE, valid_until__gte=on)
 
 
-class Registration(models.Model):
+class Registration(SubjectMixin):
     """A registration (登记) with its code and lookup code; never edited in place: a change,
     correction or renewal makes a new one that supersedes it."""
 
@@ -108,12 +173,20 @@ class Registration(models.Model):
         related_name="result",
     )  # fmt: skip
     entry = models.ForeignKey(
-        "catalog.CatalogEntry", verbose_name=_("catalog entry"), on_delete=models.PROTECT,
-        related_name="registrations",
+        "catalog.CatalogEntry", verbose_name=_("catalog entry"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="registrations",
     )  # fmt: skip
     department = models.ForeignKey(
-        "organisations.Department", verbose_name=_("registrant"), on_delete=models.PROTECT,
-        related_name="registrations",
+        "organisations.Department", verbose_name=_("registrant department"), null=True,
+        blank=True, on_delete=models.PROTECT, related_name="registrations",
+    )  # fmt: skip
+    product = models.ForeignKey(
+        "products.Product", verbose_name=_("data product or service"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="registrations",
+    )  # fmt: skip
+    operator = models.ForeignKey(
+        "organisations.Operator", verbose_name=_("registrant operator"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="registrations",
     )  # fmt: skip
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     summary = models.TextField(_("content summary"))
@@ -151,14 +224,15 @@ class Registration(models.Model):
                 fields=["entry"], condition=Q(status=RegistrationStatus.IN_FORCE),
                 name="registration_one_in_force_per_entry",
             ),
+            models.UniqueConstraint(
+                fields=["product"], condition=Q(status=RegistrationStatus.IN_FORCE),
+                name="registration_one_in_force_per_product",
+            ),
+            *_subject_constraints("registration"),
         ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.code
-
-    @property
-    def subject_name(self) -> str:
-        return self.entry.title
 
     def status_on(self, day: date) -> str:
         """The status as the pages show it: a registration past its date is expired."""
@@ -183,17 +257,25 @@ class RegistrationApplicationQuerySet(models.QuerySet["RegistrationApplication"]
         return self.filter(status__in=OPEN_STATUSES)
 
 
-class RegistrationApplication(models.Model):
+class RegistrationApplication(SubjectMixin):
     """An application for a registration: the subject, the kind, a content summary, the
     materials, and for a change or correction what changes and why."""
 
     entry = models.ForeignKey(
-        "catalog.CatalogEntry", verbose_name=_("catalog entry"), on_delete=models.PROTECT,
-        related_name="registration_applications",
+        "catalog.CatalogEntry", verbose_name=_("catalog entry"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="registration_applications",
     )  # fmt: skip
     department = models.ForeignKey(
-        "organisations.Department", verbose_name=_("registrant"), on_delete=models.PROTECT,
-        related_name="registration_applications",
+        "organisations.Department", verbose_name=_("registrant department"), null=True,
+        blank=True, on_delete=models.PROTECT, related_name="registration_applications",
+    )  # fmt: skip
+    product = models.ForeignKey(
+        "products.Product", verbose_name=_("data product or service"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="registration_applications",
+    )  # fmt: skip
+    operator = models.ForeignKey(
+        "organisations.Operator", verbose_name=_("registrant operator"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="registration_applications",
     )  # fmt: skip
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     summary = models.TextField(_("content summary"))
@@ -240,14 +322,16 @@ class RegistrationApplication(models.Model):
                 name="registration_one_open_application",
                 violation_error_message=_("An application of this kind is already open."),
             ),
+            models.UniqueConstraint(
+                fields=["product", "kind"], condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="registration_one_open_application_per_product",
+                violation_error_message=_("An application of this kind is already open."),
+            ),
+            *_subject_constraints("registration_application"),
         ]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.get_kind_display()} · {self.entry.identifier}"
-
-    @property
-    def subject_name(self) -> str:
-        return self.entry.title
+        return f"#{self.pk} {self.get_kind_display()} · {self.subject_code}"
 
     def is_overdue(self, today: date) -> bool:
         return self.status in OPEN_STATUSES and self.due_on is not None and self.due_on < today

@@ -1,4 +1,4 @@
-"""What registration tells (called inside each write's transaction): the department each move of
+"""What registration tells (called inside each write's transaction): the registrant each move of
 its application, the bureau what waits for its decision, and whoever objected the outcome — by
 notification when they have an account, by email to the address they gave when they do not."""
 
@@ -12,12 +12,13 @@ from apps.notifications.services import (
     notification_send_to_address,
 )
 
+from . import registrants
 from .choices import ApplicationStatus
 from .models import Objection, Registration, RegistrationApplication
 
 DECIDES = "registration.decide_registrationapplication"
 
-# The department hears each move of its application that it did not make itself.
+# The registrant (the department, or the operator for a product) hears each move of its application.
 TO_DEPARTMENT = {
     ApplicationStatus.INCOMPLETE: Kind.REGISTRATION_INCOMPLETE,
     ApplicationStatus.IN_REVIEW: Kind.REGISTRATION_ACCEPTED,
@@ -30,9 +31,9 @@ TO_DEPARTMENT = {
 def _params(application: RegistrationApplication, reason: str = "") -> dict[str, object]:
     return {
         "number": application.pk,
-        "title": application.entry.title,
-        "identifier": application.entry.identifier,
-        "department": application.department.name,
+        "title": application.subject_name,
+        "identifier": application.subject_code,
+        "department": str(application.registrant),
         "reason": reason,
         "until": application.notice_ends or "",
     }
@@ -53,9 +54,9 @@ def application_moved(*, application: RegistrationApplication, reason: str = "")
         return
     notification_send(
         kind=kind,
-        recipients=audiences.department_members(department=application.department),
+        recipients=registrants.registrant_members(subject=application),
         obj=application, params=_params(application, reason),
-        url=reverse("department_registration:detail", args=[application.pk]),
+        url=registrants.registrant_page(application=application),
     )  # fmt: skip
 
 
@@ -63,7 +64,7 @@ def registered(*, registration: Registration) -> None:
     application = registration.application
     notification_send(
         kind=Kind.REGISTRATION_REGISTERED,
-        recipients=audiences.department_members(department=registration.department),
+        recipients=registrants.registrant_members(subject=registration),
         obj=application,
         params={
             **_params(application),

@@ -20,7 +20,7 @@ def _decides_registrations(user: User) -> bool:
 def _label(application: RegistrationApplication) -> str:
     return (
         f"#{application.pk} {application.get_kind_display()} · "
-        f"{application.entry.identifier} {application.entry.title}"
+        f"{application.subject_code} {application.subject_name}"
     )
 
 

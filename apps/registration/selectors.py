@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.catalog.models import CatalogEntry
+from apps.products.models import Product
 
 from . import calendar, clock
 from .choices import ApplicationStatus, ObjectionStatus
@@ -58,7 +59,7 @@ def registration_applications_waiting() -> QuerySet[RegistrationApplication]:
     return (
         RegistrationApplication.objects.open()
         .exclude(status=ApplicationStatus.INCOMPLETE)  # the applicant's turn, no bureau deadline
-        .select_related("entry", "department")
+        .select_related("entry", "department", "product", "operator")
         .order_by("due_on", "pk")
     )
 
@@ -77,7 +78,7 @@ def notices_in_progress() -> QuerySet[RegistrationApplication]:
         RegistrationApplication.objects.filter(
             status__in=[ApplicationStatus.IN_NOTICE, ApplicationStatus.OBJECTED]
         )
-        .select_related("entry", "department")
+        .select_related("entry", "department", "product", "operator")
         .order_by("notice_ends", "pk")
     )
 
@@ -85,7 +86,9 @@ def notices_in_progress() -> QuerySet[RegistrationApplication]:
 def registrations_public(
     *, today: date | None = None, include_ended: bool = False
 ) -> QuerySet[Registration]:
-    registrations = Registration.objects.select_related("entry", "department")
+    registrations = Registration.objects.select_related(
+        "entry", "department", "product", "operator"
+    )
     if not include_ended:
         registrations = registrations.in_force(today or clock.today())
     return registrations.order_by("-registered_on", "-pk")
@@ -96,12 +99,16 @@ def registration_by_lookup_code(*, lookup_code: str) -> Registration | None:
     if not code:
         return None
     return (
-        Registration.objects.select_related("entry", "department").filter(lookup_code=code).first()
+        Registration.objects.select_related("entry", "department", "product", "operator")
+        .filter(lookup_code=code)
+        .first()
     )
 
 
 def registration_by_code(*, code: str) -> Registration:
-    return Registration.objects.select_related("entry", "department", "supersedes").get(code=code)
+    return Registration.objects.select_related(
+        "entry", "department", "product", "operator", "supersedes"
+    ).get(code=code)
 
 
 def applications_of_department(*, user: User) -> QuerySet[RegistrationApplication]:
@@ -121,6 +128,30 @@ def application_of_department(*, user: User, pk: int) -> RegistrationApplication
         .prefetch_related("materials", Prefetch("objections", queryset=objections))
         .get(pk=pk)
     )
+
+
+def applications_of_operator(*, user: User) -> QuerySet[RegistrationApplication]:
+    return (
+        RegistrationApplication.objects.filter(operator_id=user.operator_id or 0)
+        .select_related("product", "acts_on", "result")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def application_of_operator(*, user: User, pk: int) -> RegistrationApplication:
+    """The operator's own application, or DoesNotExist (a 404 for anyone else's)."""
+    objections = Objection.objects.order_by("filed_on", "pk")
+    return (
+        RegistrationApplication.objects.filter(operator_id=user.operator_id or 0)
+        .select_related("product", "acts_on", "result")
+        .prefetch_related("materials", Prefetch("objections", queryset=objections))
+        .get(pk=pk)
+    )
+
+
+def products_registrable(*, user: User) -> QuerySet[Product]:
+    """The operator's offered products and services (both reviews passed)."""
+    return Product.objects.offered().filter(operator_id=user.operator_id or 0).order_by("name")
 
 
 def entries_registrable(*, user: User) -> QuerySet[CatalogEntry]:

@@ -23,6 +23,8 @@ from apps.catalog.choices import Openness, Status
 from apps.catalog.models import CatalogEntry
 from apps.core.errors import IllegalTransition, NotAllowed
 from apps.core.history import history_attribute
+from apps.products.choices import ProductStatus
+from apps.products.models import Product
 
 from . import calendar, clock, notify
 from .choices import (
@@ -64,6 +66,18 @@ def _require_department(actor: User, entry: CatalogEntry) -> None:
         raise NotAllowed(_("Only the providing department's own members may register its entry."))
 
 
+def _require_operator(actor: User, product: Product) -> None:
+    if actor.operator_id is None or actor.operator_id != product.operator_id:
+        raise NotAllowed(_("Only the operator's own members may register its product or service."))
+
+
+def _require_registrant(actor: User, application: RegistrationApplication) -> None:
+    if application.product is not None:
+        _require_operator(actor, application.product)
+    else:
+        _require_department(actor, application.entry)  # type: ignore[arg-type]
+
+
 def _set_deadline(application: RegistrationApplication, start: date, days: int) -> None:
     application.deadline_start, application.deadline_days = start, days
     application.due_on, application.due_is_provisional = calendar.deadline(start, days)
@@ -98,32 +112,60 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def registration_in_force(*, entry: CatalogEntry, on: date | None = None) -> Registration | None:
-    return Registration.objects.in_force(on or clock.today()).filter(entry=entry).first()
+def registration_in_force(
+    *, entry: CatalogEntry | None = None, product: Product | None = None, on: date | None = None
+) -> Registration | None:
+    subject = {"product": product} if product is not None else {"entry": entry}
+    return Registration.objects.in_force(on or clock.today()).filter(**subject).first()
 
 
-def _check_subject(entry: CatalogEntry, kind: str) -> Registration | None:
+def _check_registrable(entry: CatalogEntry | None, product: Product | None) -> None:
+    """A first registration: an entry published for authorized operation, or a product offered
+    (both its reviews passed)."""
+    if product is not None:
+        if product.status != ProductStatus.OFFERED:
+            raise ValidationError(
+                {
+                    "product": _(
+                        "Only an offered product or service, both its reviews passed, is "
+                        "registered; this one is %(status)s."
+                    )
+                    % {"status": product.get_status_display()}
+                },
+                code="not_offered",
+            )
+        return
+    if entry.status != Status.PUBLISHED or entry.openness != Openness.CONDITIONAL:  # type: ignore[union-attr]
+        raise ValidationError(
+            {"entry": _("Only published entries for authorized operation are registered.")}
+        )
+
+
+def _check_subject(
+    entry: CatalogEntry | None, product: Product | None, kind: str
+) -> Registration | None:
     """The subject may be registered in this kind; returns the registration acted on."""
-    open_one = RegistrationApplication.objects.open().filter(entry=entry, kind=kind).first()
+    subject = {"product": product} if product is not None else {"entry": entry}
+    open_one = RegistrationApplication.objects.open().filter(**subject, kind=kind).first()
     if open_one is not None:
         raise ValidationError(
-            _("Application #%(number)s of this kind for this entry is still open (%(status)s).")
+            _("Application #%(number)s of this kind for this subject is still open (%(status)s).")
             % {"number": open_one.pk, "status": open_one.get_status_display()},
             code="duplicate",
         )
-    current = registration_in_force(entry=entry)
+    current = registration_in_force(entry=entry, product=product)
     if kind == Kind.FIRST:
-        if entry.status != Status.PUBLISHED or entry.openness != Openness.CONDITIONAL:
-            raise ValidationError(
-                {"entry": _("Only published entries for authorized operation are registered.")}
-            )
+        _check_registrable(entry, product)
         if current is not None:
             raise ValidationError(
-                {"kind": _("The entry is registered already (%(code)s).") % {"code": current.code}}
+                {
+                    "kind": _("The subject is registered already (%(code)s).")
+                    % {"code": current.code}
+                }
             )
         return None
     if current is None:
-        raise ValidationError({"kind": _("The entry has no registration in force to act on.")})
+        raise ValidationError({"kind": _("The subject has no registration in force to act on.")})
     if kind == Kind.RENEWAL:
         _check_renewal_window(current)
     return current
@@ -159,17 +201,26 @@ def _add_materials(
 @transaction.atomic
 def registration_apply(
     *,
-    entry: CatalogEntry,
     actor: User,
     kind: str,
     summary: str,
     documents: Sequence[UploadedFile],
+    entry: CatalogEntry | None = None,
+    product: Product | None = None,
     changes: str = "",
     change_reason: str = "",
 ) -> RegistrationApplication:
-    _require_department(actor, entry)
-    entry = CatalogEntry.objects.select_for_update().get(pk=entry.pk)
-    current = _check_subject(entry, kind)
+    """A department applies for its catalog entry, an operator for its product or service."""
+    if (entry is None) == (product is None):
+        raise ValidationError(_("Choose one catalog entry or one product to register."))
+    if product is not None:
+        _require_operator(actor, product)
+        # Locked: two applications for one product at once queue here (and a withdrawal waits).
+        product = Product.objects.select_for_update().get(pk=product.pk)
+    else:
+        _require_department(actor, entry)  # type: ignore[arg-type]
+        entry = CatalogEntry.objects.select_for_update().get(pk=entry.pk)  # type: ignore[union-attr]
+    current = _check_subject(entry, product, kind)
     if kind in KINDS_WITH_CHANGES and not (changes.strip() and change_reason.strip()):
         raise ValidationError(
             {"changes": _("Say what changes and why for a change or correction.")}, code="changes"
@@ -178,12 +229,15 @@ def registration_apply(
         raise ValidationError({"documents": _("Attach the materials.")}, code="required")
     today = clock.today()
     application = RegistrationApplication(
-        entry=entry, department=entry.department, kind=kind, summary=summary.strip(),
+        entry=entry, department=entry.department if entry else None, product=product,
+        operator=product.operator if product else None, kind=kind, summary=summary.strip(),
         changes=changes.strip(), change_reason=change_reason.strip(), acts_on=current,
         applicant=actor, submitted_on=today,
     )  # fmt: skip
     _set_deadline(application, today, ACCEPTANCE_DAYS)
-    application.full_clean(exclude=["applicant", "entry", "department", "acts_on"])
+    application.full_clean(
+        exclude=["applicant", "entry", "department", "product", "operator", "acts_on"]
+    )
     history_attribute(application, user=actor, reason=gettext_lazy("submitted"))
     try:
         with transaction.atomic():
@@ -207,7 +261,7 @@ def registration_resubmit(
 ) -> RegistrationApplication:
     """Answer the consolidated materials notice, once: the acceptance clock restarts."""
     application = _locked(application)
-    _require_department(actor, application.entry)
+    _require_registrant(actor, application)
     if application.status != ApplicationStatus.INCOMPLETE:
         raise IllegalTransition(_("Only an application with incomplete materials is resubmitted."))
     if not documents:
@@ -281,11 +335,21 @@ def registration_open_notice(
     return _move(application, actor, ApplicationStatus.IN_NOTICE, reason.strip() or _("in notice"))
 
 
-def _validity(entry: CatalogEntry, today: date) -> tuple[date, Authorization | None]:
-    """3 years, or the end of the authorization it rests on if sooner: the entry's authorization
-    in force that ends last (the entry stays in authorized operation until then)."""
+def _validity(
+    application: RegistrationApplication, today: date
+) -> tuple[date, Authorization | None]:
+    """3 years, or the end of the authorization it rests on if sooner. An entry: its
+    authorization in force that ends last (the entry stays in authorized operation until then).
+    A product: the earliest-ending authorization it draws on (without it the product cannot be
+    made)."""
     three_years = _years_later(today, VALIDITY_YEARS)
-    resting = Authorization.objects.in_force().filter(entry=entry).order_by("-valid_until").first()
+    in_force = Authorization.objects.in_force()
+    if application.product_id is not None:
+        resting = (
+            in_force.filter(products=application.product_id).order_by("valid_until", "pk").first()
+        )
+    else:
+        resting = in_force.filter(entry=application.entry_id).order_by("-valid_until").first()
     if resting is None:
         return three_years, None
     return min(three_years, resting.valid_until.date()), resting
@@ -347,12 +411,13 @@ def registration_conclude(
         return application
     if previous is not None:
         _end(previous, actor, RegistrationStatus.SUPERSEDED, _("superseded by a new registration"))
-    valid_until, resting = _validity(application.entry, today)
+    valid_until, resting = _validity(application, today)
     registration = Registration(
         code=_next_code(application.kind, today.year), lookup_code=_lookup_code(),
         application=application, entry=application.entry, department=application.department,
-        kind=application.kind, summary=application.summary, authorization=resting,
-        supersedes=previous, registered_on=today, valid_until=valid_until,
+        product=application.product, operator=application.operator, kind=application.kind,
+        summary=application.summary, authorization=resting, supersedes=previous,
+        registered_on=today, valid_until=valid_until,
     )  # fmt: skip
     history_attribute(registration, user=actor, reason=gettext_lazy("registered"))
     registration.save()

@@ -18,14 +18,17 @@ from .choices import ApplicationStatus
 from .forms import ApplicationForm, ResubmitForm
 from .models import RegistrationApplication
 
+NS = "department_registration"  # the URL namespace the shared templates link in
+
 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     user = department_member(request)
     context = {
         "applications": selectors.applications_of_department(user=user), "today": clock.today(),
+        "ns": NS,
     }  # fmt: skip
-    return render(request, "resource_registration/department/list.html", context)
+    return render(request, "resource_registration/registrant/list.html", context)
 
 
 @login_required
@@ -49,7 +52,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The application was submitted."))
             return redirect("department_registration:detail", pk=application.pk)
-    return render(request, "resource_registration/department/form.html", {"form": form})
+    return render(request, "resource_registration/registrant/form.html", {"form": form, "ns": NS})
 
 
 @login_required
@@ -72,9 +75,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "application": application, "today": clock.today(), "resubmit": form,
         "can_resubmit": application.status == ApplicationStatus.INCOMPLETE,
-        "result": getattr(application, "result", None),
+        "result": getattr(application, "result", None), "ns": NS,
     }  # fmt: skip
-    return render(request, "resource_registration/department/detail.html", context)
+    return render(request, "resource_registration/registrant/detail.html", context)
 
 
 def _own(user: User, pk: int) -> RegistrationApplication:

@@ -49,12 +49,12 @@ def registration_csv(request: HttpRequest) -> HttpResponse:
     registrations = filters.filter(selectors.registrations_public(include_ended=include_ended))
     today = clock.today()
     header = [
-        _("Registration code"), _("Catalog entry"), _("Registrant"), _("Kind"),
-        _("Registered on"), _("Valid until"), _("Status"),
+        _("Registration code"), _("Registered subject"), _("Subject kind"), _("Registrant"),
+        _("Kind"), _("Registered on"), _("Valid until"), _("Status"),
     ]  # fmt: skip
     rows = (
-        [r.code, r.entry.title, r.department.name, r.get_kind_display(), r.registered_on,
-         r.valid_until, r.status_label_on(today)]
+        [r.code, r.subject_name, r.subject_kind_label, str(r.registrant), r.get_kind_display(),
+         r.registered_on, r.valid_until, r.status_label_on(today)]
         for r in registrations
     )  # fmt: skip
     return csv_response("registrations", [header, *rows])

@@ -15,6 +15,13 @@ from tests.authorizations.conftest import (  # noqa: F401 - fixtures shared with
 )
 from tests.factories import make_entry
 from tests.notifications.conftest import smtp_server  # noqa: F401 - fixture
+from tests.products.conftest import (  # noqa: F401 - an operator's products, to register
+    authorization,
+    grant,
+    offered,
+    product,
+    rival,
+)
 
 # A Monday with no holiday near it: deadlines from here are plain weekdays.
 MONDAY = date(2026, 6, 1)

@@ -24,3 +24,10 @@ def test_seed_demo_passes_the_gate_and_fills_the_registration_pages(db, settings
             ApplicationStatus.SUBMITTED, ApplicationStatus.INCOMPLETE} <= statuses  # fmt: skip
     page = client.get(reverse("registration:list")).content.decode()
     assert 'class="card notice"' in page and Registration.objects.first().code in page
+    # The operator registered one offered product and has another in its public notice.
+    products = RegistrationApplication.objects.filter(product__isnull=False)
+    assert set(products.values_list("status", flat=True)) == {
+        ApplicationStatus.REGISTERED, ApplicationStatus.IN_NOTICE,
+    }  # fmt: skip
+    registered = Registration.objects.get(product__isnull=False)
+    assert registered.code in page and registered.product.name in page

@@ -253,6 +253,9 @@ PAGES: dict[str, Row] = {
     "operator_products:disclosures": OPERATOR_ONLY,
     "operator_products:disclosure-prepare": POST_ONLY,
     "operator_products:disclosure": OPERATOR_OBJECT,
+    "operator_registration:list": OPERATOR_ONLY,
+    "operator_registration:create": OPERATOR_ONLY,
+    "operator_registration:detail": OPERATOR_OBJECT,
     # Bureau.
     "reporting:bureau-assessment": BUREAU_ONLY,
     "bureau_revenue:index": BUREAU_ONLY,
@@ -282,6 +285,8 @@ POSTS: dict[str, Row] = {
     "registration:object": row(BAD_REQUEST),
     "department_registration:create": DEPARTMENT_ONLY,
     "department_registration:detail": DEPARTMENT_OBJECT,
+    "operator_registration:create": OPERATOR_ONLY,
+    "operator_registration:detail": OPERATOR_OBJECT,
     "department_catalog:submit": row(
         FORBIDDEN, anonymous=LOGIN, department=REDIRECT, other_department=NOT_FOUND
     ),
@@ -389,6 +394,7 @@ class World:
     year: int
     registration: Registration  # of the entry, by the department
     product: Product  # the operator's, offered and priced
+    product_application: RegistrationApplication  # the operator's, for that product
     disclosure: AnnualDisclosure  # the operator's draft for last year
     published: AnnualDisclosure  # the bureau's, published for last year
 
@@ -412,6 +418,7 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "registration:certificate": lambda w: {"code": w.registration.code},
     "registration:object": lambda w: {"pk": w.registration.application_id},
     "department_registration:detail": lambda w: {"pk": w.registration.application_id},
+    "operator_registration:detail": lambda w: {"pk": w.product_application.pk},
     "department_authorizations:opinion": lambda w: {"pk": w.application.pk},
     "operator_authorizations:qualification-document": lambda w: {"pk": w.qualification.pk},
     "operator_authorizations:application-detail": lambda w: {"pk": w.application.pk},
@@ -573,6 +580,10 @@ def build_world(permissions: dict[str, list[tuple[str, str]]], tmp_path: Path) -
     )  # fmt: skip
     registration = _registration(entry, member, reviewer)
     product = _product(authorization, users)
+    product_application = registration_services.registration_apply(
+        product=product, actor=operator_member, kind="first", summary="摘要",
+        documents=[SimpleUploadedFile("a.pdf", b"%PDF-1.4 registration", "application/pdf")],
+    )  # fmt: skip
     last_year = timezone.localdate().year - 1
     disclosure = product_services.disclosure_prepare(
         year=last_year, operator=operator, actor=operator_member
@@ -595,7 +606,8 @@ def build_world(permissions: dict[str, list[tuple[str, str]]], tmp_path: Path) -
         authorization=authorization,
         qualification=Qualification.objects.filter(operator=operator).earliest("pk"),
         report=report, operator=operator, key_pk=key.pk, year=period.year,
-        registration=registration, product=product, disclosure=disclosure, published=published,
+        registration=registration, product=product, product_application=product_application,
+        disclosure=disclosure, published=published,
         notification_pk=Notification.objects.get(
             recipient=users["operator_admin"], kind=Kind.API_KEY_CREATED
         ).pk,

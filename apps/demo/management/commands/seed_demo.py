@@ -13,7 +13,7 @@ from apps.datazone.demo import seed_datazone
 from apps.datazone.models import DataVersion
 from apps.organisations.demo import seed_organisations
 from apps.products.demo import seed_products
-from apps.registration.demo import seed_registrations
+from apps.registration.demo import seed_product_registrations, seed_registrations
 from apps.revenue.demo import seed_revenue
 from apps.twofactor.demo import seed_two_factor
 
@@ -37,6 +37,7 @@ class Command(BaseCommand):
         versions = DataVersion.objects.live().count()
         reports = seed_revenue()
         products = seed_products()
+        seed_product_registrations()
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data: {len(organisations.departments)} departments, "
