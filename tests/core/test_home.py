@@ -97,3 +97,10 @@ def test_every_navigation_link_opens_for_its_role(
         client.force_login(user)
         for url in _links(client.get(reverse("home"))):
             assert client.get(url, follow=True).status_code == 200, (user, url)
+
+
+def test_the_page_title_is_the_pages_name_alone(client, operator_member):
+    client.force_login(operator_member)
+    page = client.get(reverse("home")).content.decode()
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and title.startswith("首页")

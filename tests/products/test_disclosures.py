@@ -138,3 +138,16 @@ def test_the_operator_publishes_from_its_page(client, authorization, operator_me
     disclosure.refresh_from_db()
     assert (disclosure.status, disclosure.statement) == ("published", "本年度无变更。")
     assert Decimal(disclosure.content["business"]["revenue"]) == Decimal("0")
+
+
+def test_years_read_as_years_not_as_grouped_numbers(client, operator, operator_member, settings):
+    """With thousands grouped everywhere, a year must still read 2025, never 2,025."""
+    assert settings.USE_THOUSAND_SEPARATOR
+    services.disclosure_prepare(year=LAST_YEAR, operator=operator, actor=operator_member)
+    grouped = f"{LAST_YEAR // 1000},{LAST_YEAR % 1000:03d}"
+    page = client.get(reverse("products:disclosure-year", args=[LAST_YEAR])).content.decode()
+    assert f"<title>{LAST_YEAR}" in page or f"{LAST_YEAR} 年度" in page
+    assert grouped not in page
+    client.force_login(operator_member)
+    for name in ("operator_products:disclosures", "operator_products:ceilings"):
+        assert grouped not in client.get(reverse(name)).content.decode()
