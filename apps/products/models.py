@@ -127,7 +127,9 @@ class Product(models.Model):
     # Each submission is reviewed anew: reviews carry the round they belong to.
     review_round = models.PositiveSmallIntegerField(_("review round"), default=1)
     status_reason = models.TextField(_("reason of the last change"), blank=True)
-    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        User, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("submitted"))
     offered_on = models.DateField(_("offered since"), null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
@@ -230,7 +232,9 @@ class CapPrice(LastingRecord):
     amount = price_field(_("cap price (yuan)"), validators=[MinValueValidator(ZERO)])
     effective_from = models.DateField(_("effective from"))
     reason = models.TextField(_("reason"), blank=True)
-    set_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    set_by = models.ForeignKey(
+        User, verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+"
+    )
     set_at = models.DateTimeField(_("set"))
 
     history = HistoricalRecords()
@@ -275,7 +279,9 @@ class ActualPrice(LastingRecord):
     # without a full year of operation works under trial prices).
     trial = models.BooleanField(_("trial price"), default=False)
     reason = models.TextField(_("reason"), blank=True)
-    set_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    set_by = models.ForeignKey(
+        User, verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+"
+    )
     set_at = models.DateTimeField(_("set"))
 
     history = HistoricalRecords()
@@ -335,7 +341,9 @@ class MaximumAllowedRevenue(models.Model):
         default=CeilingStatus.PROPOSED,
     )  # fmt: skip
     review_reason = models.TextField(_("review comment"), blank=True)
-    proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(
+        User, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
     proposed_at = models.DateTimeField(_("proposed"))
     checked_by = models.ForeignKey(
         User, verbose_name=_("checked by"), on_delete=models.PROTECT, related_name="+",
@@ -418,8 +426,9 @@ class RevenueCeilingDeduction(LastingRecord):
     amount = money_field(_("deduction (yuan)"))
     rule = models.TextField(_("rule"))
     recorded_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+        User, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+",
+        null=True, blank=True,
+    )  # fmt: skip
     recorded_at = models.DateTimeField(_("recorded"))
 
     history = HistoricalRecords()
@@ -456,7 +465,9 @@ class ProductRevenue(LastingRecord):
         related_name="revenue_lines",
     )  # fmt: skip
     amount = money_field(_("amount (yuan)"), validators=[MinValueValidator(ZERO)])
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        User, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("recorded"))
 
     history = HistoricalRecords()
@@ -497,8 +508,9 @@ class AnnualDisclosure(models.Model):
     statement = models.TextField(_("statement"), blank=True)
     content = models.JSONField(_("content"), default=dict, blank=True, editable=False)
     published_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+        User, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+",
+        null=True, blank=True,
+    )  # fmt: skip
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     history = HistoricalRecords()

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -352,7 +352,7 @@ def _validity(
         resting = in_force.filter(entry=application.entry_id).order_by("-valid_until").first()
     if resting is None:
         return three_years, None
-    return min(three_years, resting.valid_until.date()), resting
+    return min(three_years, timezone.localdate(resting.valid_until)), resting
 
 
 def _years_later(day: date, years: int) -> date:

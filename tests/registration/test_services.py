@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from apps.audit.models import AuditEvent, EventKind
 from apps.core.errors import IllegalTransition, NotAllowed
@@ -244,7 +245,7 @@ def test_validity_is_three_years_or_the_authorizations_end(
              changes="更正字段说明", change_reason="原说明有误")  # fmt: skip
     correction = Registration.objects.get(status=RegistrationStatus.IN_FORCE)
     assert correction.authorization == authorization
-    assert correction.valid_until == authorization.valid_until.date()
+    assert correction.valid_until == timezone.localdate(authorization.valid_until)  # its local day
     assert correction.code.split("-")[2] == "G"
     first.refresh_from_db()
     assert first.status == RegistrationStatus.SUPERSEDED

@@ -117,6 +117,7 @@ NOT_AUDITED = {
     # Telling people of a decision that is itself on the log; the rows are the record (the
     # notification and its email's outbox row, with attempts and sent time).
     "notifications.notification_send",
+    "notifications.notification_send_to_address",  # an objector's outcome, by email only
     "notifications.outbox_deliver",
     "notifications.digests_deliver",
     # A person's own read marks and mail choices: no decision, nobody else's data.
